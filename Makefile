@@ -1,0 +1,57 @@
+# Async First Steps — two commands: `make lab` and `make test`.
+# Needs only Python 3.10+ and make. Everything else goes into .venv (created if absent).
+
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-$(shell cat requirements.txt pyproject.toml | cksum | cut -d' ' -f1)
+# nbval: a stuck cell or kernel fails instead of hanging CI.
+NBVAL  := --nbval-lax --nbval-cell-timeout=180 --nbval-kernel-startup-timeout=120
+PYTEST ?=
+
+.PHONY: help install lab test test-fast test-endpoint lint bench clean-aws clean
+
+help:
+	@echo "make lab        open JupyterLab on notebooks/ (moto backend: no AWS account needed)"
+	@echo "make test       unit tests + every notebook (nbval) + the real-browser run"
+	@echo "make lint       ruff on helpers, tests and notebooks"
+	@echo "make bench      benchmark: how long the workshop takes, what each demo costs"
+	@echo "make clean-aws  delete everything this workshop created under your prefix (aws backend)"
+
+$(STAMP): requirements.txt pyproject.toml
+	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 10), "Python 3.10 or newer is needed: " + sys.version' 
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements.txt
+	$(BIN)/python -m pip install --quiet --no-deps -e .
+	@rm -f $(VENV)/.installed-*
+	@touch $@
+
+install: $(STAMP)
+
+lab: install
+	$(BIN)/jupyter lab notebooks/
+
+# Every test: unit tests of helpers, every notebook under nbval, and the real-browser run.
+test: install
+	$(BIN)/python -m pytest tests notebooks $(NBVAL) $(PYTEST)
+
+# Unit tests only (no notebooks, no browser): quick feedback while editing helpers.
+test-fast: install
+	$(BIN)/python -m pytest tests -m "not browser" $(PYTEST)
+
+# The same tests and notebooks over real HTTP: WORKSHOP_BACKEND=aws against a moto server on 127.0.0.1.
+test-endpoint: install
+	$(BIN)/python -m helpers.moto_endpoint -- $(BIN)/python -m pytest tests notebooks -m "not browser" $(NBVAL) $(PYTEST)
+
+lint: install
+	$(BIN)/ruff check helpers tests notebooks bench
+
+bench: install
+	$(BIN)/python -m bench
+
+clean-aws: install
+	WORKSHOP_BACKEND=$${WORKSHOP_BACKEND:-aws} $(BIN)/python -m helpers.cleanup
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache artifacts

@@ -1,0 +1,46 @@
+"""Shared test fixtures: one backend per session (moto unless WORKSHOP_BACKEND says otherwise),
+isolated by a random prefix, with a trap that makes any call escaping the seam fail loudly.
+
+NOTE (queues agent): this file was reconstructed after it was accidentally overwritten; the
+integrator should compare it with the original intent (LEAK_TRAP, moto_mode, ``backend``).
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+
+import pytest
+
+from helpers import backend as backend_mod
+from helpers import resources
+
+#: Real-looking credentials and a dead proxy: a boto3 client made outside helpers.backend in moto
+#: mode cannot reach AWS (and would not be authorised if it did).
+LEAK_TRAP: dict[str, str] = {
+    "AWS_ACCESS_KEY_ID": "AKIALEAKTRAP00000000",
+    "AWS_SECRET_ACCESS_KEY": "leak-trap-not-a-real-secret",
+    "AWS_PROFILE": "leak-trap",
+    "AWS_CONFIG_FILE": "/nonexistent",
+    "AWS_SHARED_CREDENTIALS_FILE": "/nonexistent",
+    "AWS_EC2_METADATA_DISABLED": "true",
+    "HTTPS_PROXY": "http://127.0.0.1:9",
+    "HTTP_PROXY": "http://127.0.0.1:9",
+}
+
+
+def moto_mode() -> bool:
+    """True when the suite runs on moto (the default)."""
+    return (os.environ.get("WORKSHOP_BACKEND") or "moto").strip().lower() == "moto"
+
+
+if moto_mode():
+    os.environ.update(LEAK_TRAP)
+
+
+@pytest.fixture(scope="session")
+def backend() -> backend_mod.BackendInfo:
+    """The session's backend (moto by default), resources under a fresh ``t-<hex>`` prefix."""
+    info = backend_mod.use_backend(quiet=True)
+    resources.set_prefix(f"t-{secrets.token_hex(2)}")
+    return info
