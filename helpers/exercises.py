@@ -101,11 +101,12 @@ def evaluate(name: str, answer: Any) -> tuple[bool, str]:
     return True, say("check_ok", detail=detail)
 
 
-def check(name: str, answer: Any) -> bool:
-    """Check the learner's answer to exercise ``name``; print ✅ or ❌ with a helpful sentence."""
-    ok, sentence = evaluate(name, answer)
-    print(sentence)
-    return ok
+def check(name: str, answer: Any) -> None:
+    """Check the learner's answer to exercise ``name``; print ✅ or ❌ with a helpful sentence.
+
+    Returns nothing (so the cell shows only the sentence); tests use :func:`evaluate`.
+    """
+    print(evaluate(name, answer)[1])
 
 
 def hint(name: str) -> None:
@@ -143,6 +144,19 @@ def claim(holds: bool, text: str) -> None:
         print(say("claim_ok", claim=text))
         return
     raise ClaimFailed("claim_failed", claim=text)
+
+
+def try_it(fn: Callable[[], Any]) -> str | None:
+    """Run ``fn`` and, if it fails with a :class:`WorkshopError`, print its sentence and return it.
+
+    For notebook cells that *show* what bad input looks like without failing the cell.
+    """
+    try:
+        fn()
+    except WorkshopError as err:
+        print(f"⚠ {err}")
+        return str(err)
+    return None
 
 
 def missing_texts() -> list[str]:

@@ -69,9 +69,71 @@ MESSAGES: dict[str, dict[str, str]] = {
         "hint": "💡 Hint: {text}",
         "solution": "📖 Solution:\n{text}",
         "unknown_exercise": "There is no exercise {name!r}; the exercises here are: {valid}.",
+        # --- 00_setup exercises -------------------------------------------------------
+        "ex.00.switch.hint": (
+            "Real AWS and emulators share one mode; the standard AWS variable for a custom endpoint "
+            "is AWS_ENDPOINT_URL. LocalStack listens on port 4566."
+        ),
+        "ex.00.switch.solution": (
+            "my_switch = {'WORKSHOP_BACKEND': 'aws', 'AWS_ENDPOINT_URL': 'http://localhost:4566'}"
+        ),
+        "ex.00.switch.not_dict": (
+            "give a dict of environment variables, e.g. {'WORKSHOP_BACKEND': ..., 'AWS_ENDPOINT_URL': ...}."
+        ),
+        "ex.00.switch.backend": (
+            "WORKSHOP_BACKEND is {got!r}, but LocalStack speaks the AWS API: the mode is 'aws'."
+        ),
+        "ex.00.switch.endpoint": (
+            "AWS_ENDPOINT_URL is {got!r}; LocalStack listens on http://localhost:4566."
+        ),
+        "ex.00.switch.ok": "'aws' mode with AWS_ENDPOINT_URL sends the very same code to LocalStack.",
+        "ex.00.roundtrip.hint": (
+            "url = ensure_queue('exercise'); sqs = client('sqs'); then sqs.send_message(...), "
+            "sqs.receive_message(...)['Messages'][0], and sqs.delete_message(... ReceiptHandle=...)."
+        ),
+        "ex.00.roundtrip.solution": (
+            "url = ensure_queue('exercise')\n"
+            "sqs = client('sqs')\n"
+            "sqs.send_message(QueueUrl=url, MessageBody='order-1')\n"
+            "msg = sqs.receive_message(QueueUrl=url, WaitTimeSeconds=1)['Messages'][0]\n"
+            "sqs.delete_message(QueueUrl=url, ReceiptHandle=msg['ReceiptHandle'])\n"
+            "my_body = msg['Body']"
+        ),
+        "ex.00.roundtrip.body": "you received {got!r}; send {want!r} and give the body you received.",
+        "ex.00.roundtrip.not_deleted": (
+            "the message came back, but {n} message(s) are still in the queue: delete what you "
+            "received with its ReceiptHandle (a received message is only hidden, not gone)."
+        ),
+        "ex.00.roundtrip.ok": "sent, received and deleted: that is the whole life of an SQS message.",
         # --- claims (check cells) -----------------------------------------------------
         "claim_ok": "✅ {claim}",
         "claim_failed": "❌ Claim no longer true: {claim}",
+        # --- queues: workers, SQS lab, async shop (03_queues; owned by the queues agent) ---
+        "workers.bad_batch_size": (
+            "batch_size must be a whole number from 1 to 10 (SQS returns at most 10 messages per "
+            "ReceiveMessage); you gave {value!r}."
+        ),
+        "workers.bad_wait": (
+            "wait_time_s must be a whole number of seconds from 0 (short polling) to 20 (the longest "
+            "long poll); you gave {value!r}."
+        ),
+        "workers.bad_on_stop": (
+            "on_stop must be 'drain' (finish the batch in hand, then stop) or 'release' (give "
+            "unprocessed messages back to the queue now); you gave {value!r}."
+        ),
+        "workers.bad_pool_size": "A worker pool needs 1 to 32 workers; you asked for {value!r}.",
+        "workers.not_a_handler": (
+            "The handler must be a function handler(event, context), like a Lambda handler; got {kind}. "
+            "Build one from a per-record function with batch_handler(record_fn)."
+        ),
+        "workers.stuck": (
+            "Worker {name} did not stop within {timeout:.0f} s because its handler is still running: "
+            "make the handler return sooner, then call stop() again."
+        ),
+        "workers.no_queue": (
+            "The queue {url} does not exist (any more): create it with ensure_queue(...) and start the "
+            "workers again."
+        ),
     },
 }
 
@@ -89,7 +151,10 @@ class WorkshopError(Exception):
 
 
 def say(key: str, **kwargs: object) -> str:
-    """Return the learner-facing sentence ``key`` in the current language, formatted."""
+    """Return the learner-facing sentence ``key`` in the current language, formatted.
+
+    Without ``kwargs`` the text is returned as written, so solutions may contain code with braces.
+    """
     table = MESSAGES.get(LANG, MESSAGES["en"])
     template = table.get(key) or MESSAGES["en"][key]
-    return template.format(**kwargs)
+    return template.format(**kwargs) if kwargs else template
