@@ -219,6 +219,9 @@ def _start_moto(region: str | None) -> BackendInfo:
 
     from moto import mock_aws  # imported only now, after the environment is safe
 
+    from . import moto_patches
+
+    moto_patches.apply()  # ReceiveMessage O(backlog) → near O(1); see moto_patches
     mock = mock_aws()
     mock.start()
     _state.mock = mock

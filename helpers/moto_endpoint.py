@@ -31,7 +31,7 @@ def moto_server(port: int | None = None, timeout_s: float = 30.0) -> Iterator[st
     """Start ``moto.server`` on 127.0.0.1 and yield its URL; stop it on exit."""
     port = port or free_port()
     proc = subprocess.Popen(
-        [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
+        [sys.executable, "-m", "helpers.moto_endpoint", "--serve", str(port)],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
         start_new_session=True,
@@ -72,8 +72,21 @@ def endpoint_env(url: str) -> dict[str, str]:
     return env
 
 
+def serve(port: int) -> None:
+    """Run moto's server on 127.0.0.1:``port`` with the same SQS speed fix as moto mode."""
+    from moto import server
+
+    from . import moto_patches
+
+    moto_patches.apply()
+    server.main(["-H", "127.0.0.1", "-p", str(port)])
+
+
 def main(argv: list[str]) -> int:
-    """``python -m helpers.moto_endpoint -- COMMAND …``"""
+    """``python -m helpers.moto_endpoint -- COMMAND …`` (or ``--serve PORT`` to run just the server)."""
+    if argv[:1] == ["--serve"]:
+        serve(int(argv[1]))
+        return 0
     if "--" in argv:
         argv = argv[argv.index("--") + 1 :]
     if not argv:
