@@ -179,7 +179,9 @@ def bench_lock(n: int = 1000, producers: int = 4, consumers: int = 4) -> dict[st
                     Entries=[{"Id": str(i), "MessageBody": str(start + i)} for i in range(min(10, n - start))],
                 )
 
-        def consume(sqs: Any = sqs, got: list[str] = got, stop: threading.Event = stop) -> None:
+        def consume(
+            sqs: Any = sqs, got: list[str] = got, stop: threading.Event = stop, got_lock: threading.Lock = got_lock
+        ) -> None:
             while not stop.is_set():
                 msgs = sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10, WaitTimeSeconds=0).get(
                     "Messages", []
