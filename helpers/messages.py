@@ -108,6 +108,228 @@ MESSAGES: dict[str, dict[str, str]] = {
         # --- claims (check cells) -----------------------------------------------------
         "claim_ok": "✅ {claim}",
         "claim_failed": "❌ Claim no longer true: {claim}",
+        # --- shop: the order domain, 01_sync_order, 02_sync_bottlenecks (owned by the sync-story agent) ---
+        "shop.bad_speed": (
+            "The speed factor must be a number from 0 to 10 (1 = real-life latencies, 0.2 = five times "
+            "faster, 0 = no sleeping); got {value!r}. Fix WORKSHOP_SPEED or call set_speed(0.2)."
+        ),
+        "shop.invalid.malformed": (
+            "Order rejected: the payload is not valid JSON ({detail}). Send a JSON object such as "
+            '{{"customer_id": "cust-aiko", "items": [{{"product_id": "matcha-100g", "quantity": 1}}]}}.'
+        ),
+        "shop.invalid.not_object": (
+            "Order rejected: the payload is a {kind}, not a JSON object. Send an object with "
+            "customer_id and items."
+        ),
+        "shop.invalid.no_customer": (
+            "Order rejected: customer_id is missing or empty. Say who is ordering, e.g. "
+            '"customer_id": "cust-aiko".'
+        ),
+        "shop.invalid.email": "Order rejected: {email!r} is not an e-mail address; use one like aiko@example.com.",
+        "shop.invalid.order_id": (
+            "Order rejected: order_id {order_id!r} must be 1–64 letters, digits, '-' or '_' "
+            "(or leave it out and the shop makes one)."
+        ),
+        # single braces: this key has no placeholders, so say() returns it as written
+        "shop.invalid.no_items": (
+            "Order rejected: an order needs at least one item, e.g. "
+            '"items": [{"product_id": "matcha-100g", "quantity": 1}].'
+        ),
+        "shop.invalid.item_shape": (
+            "Order rejected: item {pos} ({item!r}) must be an object with product_id and quantity."
+        ),
+        "shop.invalid.unknown_product": (
+            "Order rejected: there is no product {product!r} in the catalog; use a product_id from "
+            "data/catalog.json, e.g. {examples}."
+        ),
+        "shop.invalid.quantity": (
+            "Order rejected: the quantity of {product!r} must be a whole number from 1 to {max}; got {quantity!r}."
+        ),
+        "shop.invalid.message": (
+            "This message body is not an order the shop wrote ({detail}); it cannot be processed — "
+            "send bodies made by Order.to_json()."
+        ),
+        "shop.failure": "{service} failed (a simulated error at step '{step}'): the call returned an error.",
+        "shop.unavailable": "{service} is unavailable ({reason}) at step '{step}': nobody answered the call.",
+        "shop.out_of_stock": "inventory has too few units of {product!r} left to reserve at step '{step}'.",
+        "shop.bad_latency": (
+            "The latency of {step} must be a number of milliseconds ≥ 0; got {value!r}."
+        ),
+        "shop.bad_p95": (
+            "The p95 latency of {step} must be a number ≥ its median ({median:.0f} ms); got {value!r}."
+        ),
+        "shop.bad_failure_rate": (
+            "The failure rate of {step} must be a share from 0 to 1 (0.05 = 5 %); got {value!r}."
+        ),
+        "shop.bad_deploy_mode": (
+            "A deploy mode must be 'fail' (calls fail while restarting) or 'wait' (calls wait until "
+            "it is back); got {mode!r}."
+        ),
+        "shop.unknown_step": "There is no step {step!r}; the steps are: {valid}.",
+        "shop.unknown_kind": "There are no {kind!r} records; effect records are: {valid}.",
+        "shop.bad_clients": "clients must be a whole number ≥ 1 (threads placing orders at once); got {clients!r}.",
+        "shop.bad_interval": "interval_ms must be a positive number of milliseconds between orders; got {interval_ms!r}.",
+        "shop.result_ok": "✅ {order_id} COMPLETED in {ms:.0f} ms ({steps} steps, one after another).",
+        "shop.result_failed": "❌ {status} at step '{step}' after {ms:.0f} ms: {error}",
+        # 01_sync_order exercises
+        "ex.01.predict.hint": (
+            "In a synchronous chain each step starts when the one before has answered. Add up the "
+            "median_ms of every step in shop.profile, then multiply by speed() to get real ms."
+        ),
+        "ex.01.predict.solution": (
+            "my_answer = sum(p.median_ms for p in shop.profile.values()) * speed()\n"
+            "# 765 ms of shop time; at speed 0.2 that is 153 ms of real time"
+        ),
+        "ex.01.predict.not_number": "give the prediction as a number of milliseconds (e.g. 150.0); got {got!r}.",
+        "ex.01.predict.ok": (
+            "you predicted {got:.0f} ms; Σ step medians × speed = {want:.0f} ms. Now compare it with "
+            "the measured median below."
+        ),
+        "ex.01.predict.unscaled": (
+            "{got:.0f} ms is the profile at real-life speed; the simulation sleeps latency × speed "
+            "({speed:g}), so multiply by speed()."
+        ),
+        "ex.01.predict.divided": "{got:.0f} ms: you divided by the speed factor ({speed:g}); multiply by speed() instead.",
+        "ex.01.predict.slowest": (
+            "{got:.0f} ms is only the slowest step. The client waits for every step, one after another: "
+            "add them all up."
+        ),
+        "ex.01.predict.average": (
+            "{got:.0f} ms is the average step. The client waits for all six steps in a row: add them up "
+            "instead of averaging."
+        ),
+        "ex.01.predict.p95": (
+            "{got:.0f} ms adds up the p95 latencies: that would be an order where every step is slow at "
+            "once. For a typical order, add up the medians."
+        ),
+        "ex.01.predict.off": (
+            "{got:.0f} ms is too {direction}. Add up median_ms of all six steps in shop.profile and "
+            "multiply by speed()."
+        ),
+        "ex.01.total.hint": (
+            "Each span has .duration_ms (and .start / .end in seconds). The steps run one after "
+            "another, so the order's time is what they add up to."
+        ),
+        "ex.01.total.solution": (
+            "def response_ms(spans):\n"
+            "    return sum(s.duration_ms for s in spans)\n"
+            "# or: (spans[-1].end - spans[0].start) * 1000"
+        ),
+        "ex.01.total.ok": (
+            "{want:.0f} ms: the six spans add up to the response time, because each step starts when "
+            "the previous one has answered."
+        ),
+        "ex.01.total.not_function": (
+            "the answer must be your function itself (response_ms, without calling it); got a {kind}."
+        ),
+        "ex.01.total.placeholder": "your function still returns `...`: replace it with the calculation.",
+        "ex.01.total.not_number": "your function must return a number of milliseconds; it returned {got!r}.",
+        "ex.01.total.seconds": (
+            "{got:.3f} looks like seconds: .start and .end are seconds, so multiply by 1000 "
+            "(or add up .duration_ms, which is already in ms)."
+        ),
+        "ex.01.total.slowest": "{got:.0f} ms is the slowest span alone; the order waits for all of them, one after another.",
+        "ex.01.total.average": "{got:.0f} ms is the average span; the order waits for all of them: add them up.",
+        "ex.01.total.missed_step": "{got:.0f} ms misses one step: include every span, from validate to points.",
+        "ex.01.total.off": (
+            "your function returned {got:.1f} ms for an order whose six steps add up to more; "
+            "add up s.duration_ms over every span."
+        ),
+        "ex.01.speedup.hint": (
+            "The step with the largest median saves the most. Twice as fast means it takes half as long: "
+            "the order saves half of that step's median, × speed() in real ms."
+        ),
+        "ex.01.speedup.solution": (
+            "best = max(shop.profile.values(), key=lambda p: p.median_ms)   # payment, 350 ms\n"
+            "my_answer = (best.step, best.median_ms / 2 * speed())           # ('payment', 35.0) at speed 0.2"
+        ),
+        "ex.01.speedup.shape": "give a pair (step name, milliseconds saved), e.g. ('inventory', 6.0); got {got!r}.",
+        "ex.01.speedup.unknown": "{got!r} is not a step; choose one of: {valid}.",
+        "ex.01.speedup.not_biggest": (
+            "making {got} (median {got_ms:.0f} ms) twice as fast saves less than {best} "
+            "(median {best_ms:.0f} ms): speed up the step that takes longest."
+        ),
+        "ex.01.speedup.not_number": "the second value must be the milliseconds saved, a number; got {got!r}.",
+        "ex.01.speedup.ok": (
+            "{step} twice as fast saves {want:.0f} ms per order (real ms at this speed) — and every other step still adds up."
+        ),
+        "ex.01.speedup.whole": (
+            "{got:.0f} ms would remove the step entirely; twice as fast still takes half the time, so it saves half."
+        ),
+        "ex.01.speedup.unscaled": "{got:.0f} ms is shop time; multiply by speed() ({speed:g}) for real ms.",
+        "ex.01.speedup.off": "{got:.0f} ms is not what one order saves; it is half the step's median × speed().",
+        # 02_sync_bottlenecks exercises
+        "ex.02.availability.hint": (
+            "An order succeeds only if inventory AND payment AND shipping AND email AND points all succeed. "
+            "For independent events, AND means multiply: (1 − 0.01) × (1 − 0.03) × …"
+        ),
+        "ex.02.availability.solution": (
+            "import math\n"
+            "my_answer = math.prod(1 - r for r in {'inventory': 0.01, 'payment': 0.03, 'shipping': 0.02, "
+            "'email': 0.05, 'points': 0.01}.values())   # 0.885: worse than the weakest step (0.95)"
+        ),
+        "ex.02.availability.not_number": "give the share of orders that succeed as a number between 0 and 1; got {got!r}.",
+        "ex.02.availability.percent": "{got} looks like a percentage; give a share between 0 and 1 (e.g. 0.9 for 90 %).",
+        "ex.02.availability.ok": (
+            "{want:.3f}: the chain is less available than its weakest step ({weakest:.2f}), because every "
+            "step must succeed."
+        ),
+        "ex.02.availability.weakest": (
+            "{got:.3f} is the weakest step alone. The other steps can fail too, and any of them fails the "
+            "order: multiply all the availabilities."
+        ),
+        "ex.02.availability.sum": (
+            "{got:.3f} subtracts the summed failure rates: close for tiny rates, but not exact. Multiply "
+            "the availabilities (1 − rate) instead."
+        ),
+        "ex.02.availability.average": (
+            "{got:.3f} is the average step's availability; an order needs every step, so multiply them."
+        ),
+        "ex.02.availability.failure": (
+            "{got:.3f} is the share of orders that FAIL; the question asks for the share that succeed."
+        ),
+        "ex.02.availability.product_of_failures": (
+            "{got} multiplies the failure rates: that is the chance that ALL steps fail at once. Multiply "
+            "the availabilities (1 − rate) instead."
+        ),
+        "ex.02.availability.off": "{got:.3f} is not it; multiply (1 − rate) over the five steps.",
+        "ex.02.littles_law.hint": (
+            "Little's law: L = λ × W, so λ = L / W. L is how many orders can be in progress at once "
+            "(the concurrency), W how long each one holds its slot (in seconds)."
+        ),
+        "ex.02.littles_law.solution": "my_answer = 50 / 2.5   # 20 orders per second, whatever the demand",
+        "ex.02.littles_law.not_number": "give the throughput as a number of orders per second; got {got!r}.",
+        "ex.02.littles_law.ok": (
+            "{concurrency} slots each held {seconds:g} s give at most {want:g} orders/s; a faster e-mail "
+            "provider would raise it, more demand would not."
+        ),
+        "ex.02.littles_law.multiplied": "{got:g}: you multiplied; throughput λ = L / W (concurrency divided by seconds per order).",
+        "ex.02.littles_law.inverted": "{got:g} is W / L, upside down: λ = L / W = concurrency / seconds per order.",
+        "ex.02.littles_law.concurrency": (
+            "{got:g} is the concurrency (orders in progress), not orders per second: each order holds a "
+            "slot for 2.5 s, so divide."
+        ),
+        "ex.02.littles_law.milliseconds": "{got:g}: you used milliseconds; use W in seconds to get orders per second.",
+        "ex.02.littles_law.off": "{got:g} orders/s is not it; use λ = L / W with L = 50 and W = 2.5 s.",
+        "ex.02.deploy.hint": (
+            "Every order that reaches the loyalty step while it restarts fails. Orders reach it at the "
+            "same rate as they arrive."
+        ),
+        "ex.02.deploy.solution": "my_answer = 40 * 3.0   # 120 orders fail, though none of them needed points to be paid",
+        "ex.02.deploy.not_number": "give a number of orders; got {got!r}.",
+        "ex.02.deploy.ok": (
+            "about {want:.0f} orders fail — every order that reaches the restarting step. With a queue in "
+            "between they would wait instead (notebook 03)."
+        ),
+        "ex.02.deploy.zero": (
+            "in a synchronous chain the order waits for the loyalty service too, so orders fail while it "
+            "restarts, even though points are not what the customer is paying for."
+        ),
+        "ex.02.deploy.seconds": "{got:g} is the length of the window in seconds; how many orders arrive in it?",
+        "ex.02.deploy.one_second": "{got:g} orders arrive in one second; the restart lasts longer than that.",
+        "ex.02.deploy.divided": "{got:g}: you divided; orders in the window = arrival rate × window length.",
+        "ex.02.deploy.off": "{got:g} is not it; orders in the window = {rate} per second × {window:g} s.",
+        # --- end of shop block ---
         # --- queues: workers, SQS lab, async shop (03_queues; owned by the queues agent) ---
         "workers.bad_batch_size": (
             "batch_size must be a whole number from 1 to 10 (SQS returns at most 10 messages per "
@@ -134,6 +356,174 @@ MESSAGES: dict[str, dict[str, str]] = {
             "The queue {url} does not exist (any more): create it with ensure_queue(...) and start the "
             "workers again."
         ),
+        "async.bad_burst": "burst must be a whole number of orders from 1 to 500; you gave {value!r}.",
+        "ex.03.visibility.hint": (
+            "A message must stay hidden for as long as a worker may still be working on it, and AWS asks "
+            "for more than that with Lambda: at least six times the function timeout, so a batch that is "
+            "retried after throttling is not handed out twice. The maximum is 12 hours."
+        ),
+        "ex.03.visibility.solution": (
+            "my_visibility_timeout = 6 * 30  # 180 s: six times the 30 s function timeout "
+            "(anything from 180 to 43200 is right)"
+        ),
+        "ex.03.visibility.not_number": "give the visibility timeout as a number of seconds (e.g. 60); got {got!r}.",
+        "ex.03.visibility.not_whole": "SQS takes whole seconds for the visibility timeout; got {got!r}.",
+        "ex.03.visibility.too_short": (
+            "{got} s is not longer than the function's {timeout} s timeout: a message still being worked on "
+            "would become visible again and be processed twice (section 3b showed exactly that)."
+        ),
+        "ex.03.visibility.not_6x": (
+            "{got} s outlasts one invocation, but AWS recommends at least six times the function timeout "
+            "for a Lambda consumer ({want} s), so retries after throttling do not deliver twice."
+        ),
+        "ex.03.visibility.too_long": "{got} s is more than SQS allows: the maximum visibility timeout is 43200 s (12 hours).",
+        "ex.03.visibility.ok": (
+            "{got} s hides a message well beyond the {timeout} s a worker may take, with room for "
+            "Lambda's retries; a crashed worker's message still comes back, just later."
+        ),
+        "ex.03.record_fn.hint": (
+            "Parse the body with json.loads(record.body) and raise (e.g. ValueError) when the quantity is "
+            "below 1. Do not catch the exception: Powertools turns it into a batchItemFailures entry, and "
+            "only that message comes back."
+        ),
+        "ex.03.record_fn.solution": (
+            "def my_record_fn(record):\n"
+            "    order = json.loads(record.body)   # not JSON → raises → this record fails\n"
+            "    if order['quantity'] < 1:\n"
+            "        raise ValueError(f\"order {order['order_id']}: quantity must be at least 1\")"
+        ),
+        "ex.03.record_fn.not_function": (
+            "give a function that takes one record, def my_record_fn(record): ...; got a {kind}."
+        ),
+        "ex.03.record_fn.swallowed": (
+            "no record was reported as failed, so Lambda would delete them all, including {missed}: "
+            "let the error escape (raise) instead of catching it or returning."
+        ),
+        "ex.03.record_fn.missed": "these bad messages were not reported as failed: {missed}. Raise for them too.",
+        "ex.03.record_fn.too_many": (
+            "{n} good message(s) were reported as failed and would be processed again: raise only for a "
+            "body that is not JSON or has a quantity below 1."
+        ),
+        "ex.03.record_fn.ok": (
+            "{n} of {total} records reported as failed: only those come back after the visibility timeout, "
+            "the others are deleted."
+        ),
+        "ex.03.batch_calls.hint": (
+            "Each of the three operations (SendMessageBatch, ReceiveMessage with MaxNumberOfMessages=10, "
+            "DeleteMessageBatch) handles up to 10 messages per call."
+        ),
+        "ex.03.batch_calls.solution": "my_calls = 3 * 250 // 10   # 25 sends + 25 receives + 25 deletes = 75",
+        "ex.03.batch_calls.not_number": "give the number of API calls as a whole number; got {got!r}.",
+        "ex.03.batch_calls.unbatched": (
+            "{got} is one call per message for each operation: that is the cost without batches. "
+            "With batches of 10, each call carries 10 messages."
+        ),
+        "ex.03.batch_calls.one_kind": (
+            "{got} covers only one operation; a message is sent, received and deleted: count all three."
+        ),
+        "ex.03.batch_calls.off": (
+            "{got!r} is not it: {orders} orders in batches of 10, for each of send, receive and delete."
+        ),
+        "ex.03.batch_calls.ok": (
+            "{want} calls for {orders} orders instead of {single} one by one: ten times fewer requests to pay for."
+        ),
+        # --- real AWS, cost, Lambda deploy, cleanup (07_real_aws, 99_cleanup; owned by the real-AWS agent) ---
+        "cost.bad_prices": (
+            "The price table {path} could not be read ({error}): restore data/prices.json from the "
+            "repository (git checkout data/prices.json)."
+        ),
+        "cost.unknown_item": "There is no price {item!r} in data/prices.json; the priced items are: {valid}.",
+        "cost.bad_usage": "Usage {item!r} must be a non-negative number; got {value!r}.",
+        "cost.free_calls": "+ {n} calls that cost nothing ({services}).",
+        "cost.unpriced": "+ calls with no price in data/prices.json (not included above): {calls}.",
+        "cost.basis": (
+            "Prices: approximate on-demand list prices for {region} as of {as_of} (data/prices.json, "
+            "with the pricing page of each line); free tiers not subtracted — check the pricing pages."
+        ),
+        "cost.other_region": (
+            "Your region is {region}; the table is priced for {priced}. Prices differ a little between regions."
+        ),
+        "lambda.bad_record_fn": (
+            "record_fn must name a function as 'module:function', e.g. 'helpers.lambda_deploy:record_arrival'; "
+            "got {value!r}."
+        ),
+        "lambda.timeout_vs_visibility": (
+            "The function timeout ({timeout} s) must be between 1 s and the queue's visibility timeout "
+            "({visibility} s), or Lambda refuses the trigger: lower timeout_s or create the queue with "
+            "ensure_queue(..., visibility_timeout=60)."
+        ),
+        "lambda.mapping_state": (
+            "The event source mapping {uuid} is {state}, not Enabled: look at it in the Lambda console "
+            "(Triggers) or run 99_cleanup and deploy again."
+        ),
+        "real.moto_explains": (
+            "Backend: moto. This notebook shows what it would do on a real account and runs the same flows "
+            "in this process. To run it on AWS: WORKSHOP_BACKEND=aws (and your credentials), then restart the kernel."
+        ),
+        "real.endpoint_explains": (
+            "Backend: an emulator at {endpoint}, NOT real AWS: the flows run over HTTP like on AWS, but "
+            "nothing is billed and Lambda code does not run."
+        ),
+        "real.real_aws_warning": (
+            "REAL AWS: account {account}, region {region}. This run creates the resources listed below "
+            "(all named {prefix}-…) and makes about {calls} billed requests: roughly ${usd:.4f} at list "
+            "prices (less with the free tier). Run 99_cleanup when you are done."
+        ),
+        "real.lambda_skipped": (
+            "DEPLOY_LAMBDA is False: the Lambda section is skipped. Set DEPLOY_LAMBDA = True (real AWS, or "
+            "an emulator that runs Lambda code) to deploy the worker as a function."
+        ),
+        "real.lambda_moto": (
+            "Deployed, but this backend does not run Lambda code (moto accepts the calls and stores the "
+            "function), so no order is sent and nothing is timed; on real AWS the orders would now be "
+            "processed by the function."
+        ),
+        "real.redrive_fallback": (
+            "{backend} does not offer StartMessageMoveTask ({code}), so the messages were moved by "
+            "receive → send → delete instead (what the SQS console's redrive does for you on AWS)."
+        ),
+        "real.redrive_native": "Redrive by StartMessageMoveTask (task {task}): AWS moved the messages itself.",
+        "real.redrive_timeout": (
+            "The message move task did not finish within {timeout:.0f} s ({moved} of {total} moved): "
+            "look at the DLQ in the SQS console (Start DLQ redrive) and run this cell again."
+        ),
+        "cleanup.nothing": (
+            "Nothing to clean up for {prefix}: no resource with that prefix exists in account {account}, "
+            "region {region}."
+        ),
+        "cleanup.still_there": (
+            "{n} resource(s) of {prefix} are still listed after {waited:.0f} s: {names}. AWS may need a "
+            "minute to forget deleted queues; run this cell again."
+        ),
+        "ex.07.million.hint": (
+            "Count requests per order: one SendMessage when the order is accepted; the worker receives and "
+            "deletes in batches of 10, so one ReceiveMessage and one DeleteMessageBatch serve 10 orders. "
+            "Then requests ÷ 1,000,000 × the price per million (prices.json: sqs.requests)."
+        ),
+        "ex.07.million.solution": (
+            "requests = 1_000_000 * (1 + 2 / 10)      # send each; receive + delete once per batch of 10\n"
+            "my_usd = requests / 1_000_000 * 0.40     # $0.40 per million SQS requests\n"
+            "# = 1.2 million requests = $0.48 (before the free tier of 1 million requests a month)"
+        ),
+        "ex.07.million.not_number": "give a number of US dollars, e.g. 0.5; you gave {got!r}.",
+        "ex.07.million.only_sends": (
+            "${got:.2f} counts only the SendMessage calls: receiving and deleting are SQS requests too "
+            "(one of each per batch of 10)."
+        ),
+        "ex.07.million.no_batches": (
+            "${got:.2f} counts a ReceiveMessage and a DeleteMessage for every order; the worker takes them "
+            "in batches of 10, so those two calls serve 10 orders."
+        ),
+        "ex.07.million.requests_not_usd": (
+            "{got:g} is the number of requests (per order or in total), not dollars: multiply millions "
+            "of requests by the price per million."
+        ),
+        "ex.07.million.off": "${got:.2f} is not it: requests per order × 1,000,000 orders × price per request.",
+        "ex.07.million.ok": (
+            "{requests:.1f} million SQS requests ≈ ${usd:.2f} for a million orders — batching keeps the "
+            "queue a small line on the bill."
+        ),
+        # --- end of real-AWS block ---
     },
 }
 

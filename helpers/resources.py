@@ -300,7 +300,10 @@ def find_resources(of_prefix: str | None = None) -> list[Found]:
 
     sqs = client("sqs")
     for url in _paginate(sqs, "list_queues", "QueueUrls", QueueNamePrefix=start):
-        tag = sqs.list_queue_tags(QueueUrl=url).get("Tags", {}).get("prefix")
+        try:
+            tag = sqs.list_queue_tags(QueueUrl=url).get("Tags", {}).get("prefix")
+        except sqs.exceptions.QueueDoesNotExist:  # deleted moments ago: AWS lists it for up to 60 s
+            continue
         if tag in (None, pfx):
             found.append(Found("sqs queue", url.rsplit("/", 1)[-1], url))
 
@@ -333,6 +336,13 @@ def find_resources(of_prefix: str | None = None) -> list[Found]:
     for role in _paginate(iam, "list_roles", "Roles"):
         if role["RoleName"].startswith(start):
             found.append(Found("iam role", role["RoleName"], role["RoleName"]))
+
+    # Log groups of the prefix's Lambda functions (created by helpers.lambda_deploy).
+    logs = client("logs")
+    for group in _paginate(logs, "describe_log_groups", "logGroups", logGroupNamePrefix=f"/aws/lambda/{start}"):
+        arn = group["arn"].removesuffix(":*")
+        if logs.list_tags_for_resource(resourceArn=arn).get("tags", {}).get("prefix") in (None, pfx):
+            found.append(Found("log group", group["logGroupName"], group["logGroupName"]))
     return found
 
 
@@ -344,8 +354,26 @@ def teardown(of_prefix: str | None = None) -> TeardownReport:
             _delete(res)
             report.deleted.append(res)
         except Exception as exc:  # reported per resource, never silently skipped
-            report.failed.append((res, f"{type(exc).__name__}: {exc}"))
+            if _already_gone(exc):  # deleted meanwhile (another cleanup, or AWS catching up): done
+                report.deleted.append(res)
+            else:
+                report.failed.append((res, f"{type(exc).__name__}: {exc}"))
     return report
+
+
+_GONE_CODES = {
+    "AWS.SimpleQueueService.NonExistentQueue",
+    "QueueDoesNotExist",
+    "NotFound",
+    "NotFoundException",
+    "ResourceNotFoundException",
+    "NoSuchEntity",
+}
+
+
+def _already_gone(exc: Exception) -> bool:
+    code = getattr(exc, "response", {}).get("Error", {}).get("Code", "")
+    return code in _GONE_CODES
 
 
 def _delete(res: Found) -> None:
@@ -356,7 +384,9 @@ def _delete(res: Found) -> None:
     elif res.kind == "sns topic":
         client("sns").delete_topic(TopicArn=res.ident)
     elif res.kind == "dynamodb table":
-        client("dynamodb").delete_table(TableName=res.ident)
+        ddb = client("dynamodb")
+        if ddb.describe_table(TableName=res.ident)["Table"]["TableStatus"] != "DELETING":  # twice is a no-op
+            ddb.delete_table(TableName=res.ident)
     elif res.kind == "lambda event source":
         client("lambda").delete_event_source_mapping(UUID=res.ident)
     elif res.kind == "lambda function":
@@ -368,6 +398,8 @@ def _delete(res: Found) -> None:
         for pol in iam.list_role_policies(RoleName=res.ident)["PolicyNames"]:
             iam.delete_role_policy(RoleName=res.ident, PolicyName=pol)
         iam.delete_role(RoleName=res.ident)
+    elif res.kind == "log group":
+        client("logs").delete_log_group(logGroupName=res.ident)
     else:  # pragma: no cover - a new kind must be taught to delete itself
         raise ValueError(f"unknown resource kind {res.kind}")
 

@@ -1,0 +1,350 @@
+"""Every notebook, opened in JupyterLab in headless Chromium, as a learner would run it.
+
+For each notebook: open it, wait for the kernel to be idle (status bar), Run → Run All Cells,
+wait until no cell is running, then check what a learner would see: every code cell ran, no
+traceback, every matplotlib figure is a decoded image, every widget is drawn, and moving a
+slider / clicking a button changes its output. A screenshot per notebook goes to
+artifacts/screenshots/ (git-ignored) for a person to look at.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import nbformat
+import pytest
+
+pytestmark = pytest.mark.browser
+
+VIEWPORT = {"width": 1280, "height": 900}
+MAX_SCREENSHOT_HEIGHT = 16000  # Chromium's limit for one capture is about 16k pixels
+KERNEL_STATUS = '#jp-main-statusbar .jp-StatusBar-TextItem[title^="Change kernel"]'
+NOTEBOOK = ".jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook"
+INTERACTION_TIMEOUT_S = 20.0
+
+# What the page shows when something went wrong instead of the real thing.
+WIDGET_ERRORS = ("Error displaying widget", "model not found", "Loading widget...")
+WIDGET_AS_TEXT = re.compile(r"^\s*(?:[A-Z]\w*)\((?:children|value|description|layout|outputs)=", re.M)
+FIGURE_AS_TEXT = re.compile(r"<Figure size \d+x\d+ with \d+ Axes>")
+TRACEBACK = re.compile(r"Traceback \(most recent call last\)")
+
+# --------------------------------------------------------------------------- page scripts
+
+JS_CELLS = f"""() => Array.from(document.querySelectorAll('{NOTEBOOK} > .jp-Cell')).map(c => ({{
+    code: c.classList.contains('jp-CodeCell'),
+    prompt: c.classList.contains('jp-CodeCell')
+        ? (c.querySelector('.jp-InputPrompt')?.textContent || '').trim() : '',
+}}))"""
+
+JS_OUTPUTS = f"""() => Array.from(document.querySelectorAll('{NOTEBOOK} .jp-OutputArea-output')).map(o => ({{
+    cell: Array.from(document.querySelectorAll('{NOTEBOOK} > .jp-Cell')).indexOf(o.closest('{NOTEBOOK} > .jp-Cell')),
+    mime: o.dataset.mimeType || '',
+    text: o.innerText || '',
+}}))"""
+
+# Wait for every image in the outputs (figures, also inside Output widgets) to decode.
+JS_IMAGES = f"""async () => {{
+    const imgs = Array.from(document.querySelectorAll('{NOTEBOOK} .jp-OutputArea-output img'));
+    await Promise.all(imgs.map(i => i.decode().catch(() => null)));
+    return imgs.map(i => ({{
+        cell: Array.from(document.querySelectorAll('{NOTEBOOK} > .jp-Cell')).indexOf(i.closest('{NOTEBOOK} > .jp-Cell')),
+        ok: i.complete && i.naturalWidth > 0 && i.naturalHeight > 0,
+        width: i.naturalWidth, height: i.naturalHeight,
+    }}));
+}}"""
+
+# Interactive controls in the outputs, in page order: slider handles and buttons.
+CONTROLS = (
+    f"{NOTEBOOK} .jp-OutputArea-output .widget-slider .noUi-handle, "
+    f"{NOTEBOOK} .jp-OutputArea-output button.jupyter-button:not([disabled])"
+)
+JS_MARK_CONTROL = f"""(index) => {{
+    document.querySelectorAll('[data-browser-test]').forEach(e => e.removeAttribute('data-browser-test'));
+    const el = document.querySelectorAll('{CONTROLS}')[index];
+    if (!el) return null;
+    el.setAttribute('data-browser-test', 'control');
+    return {{
+        kind: el.classList.contains('noUi-handle') ? 'slider' : 'button',
+        label: (el.closest('.widget-slider')?.querySelector('.widget-label')?.textContent
+                || el.textContent || '').trim(),
+        cell: Array.from(document.querySelectorAll('{NOTEBOOK} > .jp-Cell')).indexOf(el.closest('{NOTEBOOK} > .jp-Cell')),
+    }};
+}}"""
+# What a control produced: the outputs with the controls themselves (and their readouts) removed,
+# first of the control's own cell, then of the whole notebook (an Output widget may live elsewhere).
+JS_RESULTS = f"""() => {{
+    const el = document.querySelector('[data-browser-test=control]');
+    const strip = (area) => {{
+        const c = area.cloneNode(true);
+        c.querySelectorAll('.widget-slider, .widget-button, .jupyter-button, .widget-dropdown, '
+            + '.widget-toggle-buttons, .widget-checkbox, input, select, textarea')
+         .forEach(x => x.remove());
+        return c.innerHTML;
+    }};
+    const cell = el && el.closest('{NOTEBOOK} > .jp-Cell');
+    return {{
+        cell: cell ? Array.from(cell.querySelectorAll('.jp-OutputArea')).map(strip).join('') : '',
+        all: Array.from(document.querySelectorAll('{NOTEBOOK} .jp-Cell-outputArea')).map(strip).join(''),
+    }};
+}}"""
+JS_CONTROL_STATE = """() => {
+    const el = document.querySelector('[data-browser-test=control]');
+    return el ? (el.getAttribute('aria-valuenow') || el.textContent) : null;
+}"""
+JS_CONTENT_HEIGHT = """() => {
+    const outer = document.querySelector('.jp-NotebookPanel:not(.lm-mod-hidden) .jp-WindowedPanel-outer');
+    return outer ? {scroll: outer.scrollHeight, client: outer.clientHeight} : null;
+}"""
+JS_DIALOGS = """() => Array.from(document.querySelectorAll('.jp-Dialog')).map(d => d.innerText.trim())"""
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def _kernel_status(page: Any) -> str:
+    el = page.query_selector(KERNEL_STATUS)
+    return (el.text_content() or "").strip() if el else "(no kernel status in the status bar)"
+
+
+def _fail_dialogs(page: Any, name: str) -> None:
+    dialogs = page.evaluate(JS_DIALOGS)
+    if dialogs:
+        pytest.fail(f"{name}: JupyterLab shows a dialog: {dialogs[0]!r}", pytrace=False)
+
+
+def _wait_kernel_idle(page: Any, name: str, deadline: float) -> None:
+    """Wait until the status bar says the kernel is Idle (the toolbar circle says so too early)."""
+    while time.monotonic() < deadline:
+        status = _kernel_status(page)
+        if status.endswith("| Idle"):
+            return
+        if page.query_selector(".jp-Dialog"):
+            _fail_dialogs(page, name)
+        time.sleep(0.25)
+    pytest.fail(f"{name}: the kernel never became idle; the status bar says {_kernel_status(page)!r}",
+                pytrace=False)  # fmt: skip
+
+
+def _run_all(page: Any) -> None:
+    page.get_by_role("menuitem", name="Run", exact=True).click()
+    page.get_by_role("menuitem", name="Run All Cells", exact=True).click()
+
+
+def _not_run(cells: list[dict[str, Any]], must_run: list[int]) -> list[int]:
+    """Indexes of the non-empty code cells whose prompt is not ``[n]:`` (i.e. ``[ ]:`` or ``[*]:``)."""
+    return [i for i in must_run if i >= len(cells) or not re.fullmatch(r"\[\d+\]:", cells[i]["prompt"])]
+
+
+def _wait_all_ran(page: Any, name: str, must_run: list[int], timeout_s: float, deadline: float) -> list[int]:
+    """Wait until no cell is running or queued and the kernel is idle; return the cells never run.
+
+    The kernel is also idle for a moment between two queued cells, so "settled" means several
+    polls in a row; when some cells never ran (Run All stops at an error) wait a little longer
+    before believing it.
+    """
+    settled = 0
+    cells: list[dict[str, Any]] = []
+    while time.monotonic() < deadline:
+        cells = page.evaluate(JS_CELLS)
+        running = any(c["prompt"] == "[*]:" for c in cells)
+        if not running and _kernel_status(page).endswith("| Idle"):
+            settled += 1
+            if settled >= (3 if not _not_run(cells, must_run) else 10):
+                return _not_run(cells, must_run)
+        else:
+            settled = 0
+        time.sleep(0.4)
+    running_cells = [i + 1 for i, c in enumerate(cells) if c["prompt"] == "[*]:"]
+    pytest.fail(
+        f"{name}: Run All did not finish within {timeout_s:.0f} s: cells still running or queued "
+        f"{running_cells}, cells never run {[i + 1 for i in _not_run(cells, must_run)]}, "
+        f"kernel {_kernel_status(page)!r}",
+        pytrace=False,
+    )
+
+
+def _save(page: Any) -> None:
+    """Save the temporary copy of the notebook so its outputs can be read back with nbformat."""
+    page.click('.jp-NotebookPanel:not(.lm-mod-hidden) .jp-Toolbar [data-command="docmanager:save"]')
+    page.wait_for_function(
+        "() => !document.querySelector('.lm-TabBar-tab.jp-mod-current.jp-mod-dirty')", timeout=30_000
+    )
+
+
+def _grow_viewport(page: Any) -> None:
+    """Make the window as tall as the notebook so every cell renders and the screenshot shows it all."""
+    size = page.evaluate(JS_CONTENT_HEIGHT)
+    if not size:
+        return
+    chrome = VIEWPORT["height"] - size["client"]
+    height = max(VIEWPORT["height"], min(MAX_SCREENSHOT_HEIGHT, size["scroll"] + chrome + 40))
+    if height != page.viewport_size["height"]:
+        page.set_viewport_size({"width": VIEWPORT["width"], "height": height})
+        page.wait_for_timeout(500)
+
+
+def _screenshot(page: Any, folder: Path, stem: str) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{stem}.png"
+    try:
+        _grow_viewport(page)
+        page.screenshot(path=str(path))
+    except Exception as exc:  # a screenshot must never hide the real failure
+        print(f"screenshot of {stem} failed: {exc}", file=sys.stderr)
+    return path
+
+
+def _check_outputs(page: Any, name: str, nb: Any) -> None:
+    """No traceback, figures as decoded images, widgets drawn (not an error, not their text repr)."""
+    problems: list[str] = []
+    for out in page.evaluate(JS_OUTPUTS):
+        where = f"cell {out['cell'] + 1}"
+        text = out["text"]
+        if TRACEBACK.search(text):
+            problems.append(f"{where} shows a traceback: {text.strip()[-300:]!r}")
+        for marker in WIDGET_ERRORS:
+            if marker in text:
+                problems.append(f"{where} shows {marker!r} instead of a widget")
+        if out["mime"] == "text/plain" and WIDGET_AS_TEXT.search(text):
+            problems.append(f"{where} shows a widget as text, not drawn: {text.strip()[:120]!r}")
+        if FIGURE_AS_TEXT.search(text):
+            problems.append(
+                f"{where} shows a figure as text, not an image: {FIGURE_AS_TEXT.search(text)[0]!r}"
+            )
+
+    images = page.evaluate(JS_IMAGES)
+    for img in images:
+        if not img["ok"]:
+            problems.append(f"cell {img['cell'] + 1} has an image that did not decode")
+    saved_images = sum(
+        1 for cell in nb.cells if cell.cell_type == "code"
+        for out in cell.get("outputs", []) if "image/png" in out.get("data", {})
+    )  # fmt: skip
+    if len([i for i in images if i["ok"]]) < saved_images:
+        problems.append(f"{saved_images} figures were produced but only {len(images)} images are on the page")
+
+    for i, cell in enumerate(nb.cells):
+        for out in cell.get("outputs", []) if cell.cell_type == "code" else []:
+            if out.get("output_type") == "error":
+                problems.append(f"cell {i + 1} raised {out.get('ename')}: {out.get('evalue')}")
+    if problems:
+        pytest.fail(f"{name}: " + "; ".join(problems), pytrace=False)
+
+
+def _interact(page: Any, name: str) -> str | None:
+    """Move the first slider / click the first button whose output then changes.
+
+    Returns a description of what changed, None when the notebook has no such widgets, and fails
+    when it has some but none of them changes anything.
+    """
+    count = page.locator(CONTROLS).count()
+    tried: list[str] = []
+    for index in range(min(count, 3)):
+        control = page.evaluate(JS_MARK_CONTROL, index)
+        if control is None:
+            break
+        label = f"{control['kind']} {control['label']!r} in cell {control['cell'] + 1}"
+        locator = page.locator("[data-browser-test=control]")
+        locator.scroll_into_view_if_needed()
+        before = page.evaluate(JS_RESULTS)
+        state = page.evaluate(JS_CONTROL_STATE)
+        if control["kind"] == "slider":
+            locator.focus()
+            for key in ("ArrowRight",) * 3:
+                page.keyboard.press(key)
+            page.wait_for_timeout(200)
+            if page.evaluate(JS_CONTROL_STATE) == state:  # already at its maximum
+                for key in ("ArrowLeft",) * 6:
+                    page.keyboard.press(key)
+        else:
+            locator.click()
+        deadline = time.monotonic() + INTERACTION_TIMEOUT_S
+        while time.monotonic() < deadline:
+            after = page.evaluate(JS_RESULTS)
+            if after["cell"] != before["cell"] or after["all"] != before["all"]:
+                return f"{label}: {state} → {page.evaluate(JS_CONTROL_STATE)} changed the output"
+            page.wait_for_timeout(250)
+        tried.append(label)
+    if count == 0:
+        return None
+    pytest.fail(f"{name}: interacting with {', '.join(tried)} changed no output within "
+                f"{INTERACTION_TIMEOUT_S:.0f} s", pytrace=False)  # fmt: skip
+
+
+# --------------------------------------------------------------------------- tests
+
+
+def test_kernel_is_this_environment(chromium_executable: str, jupyterlab: Any) -> None:
+    """The kernel JupyterLab starts for the notebooks is the project's Python, not another one."""
+    from jupyter_client import BlockingKernelClient
+
+    kernel = jupyterlab.api("POST", "api/kernels", {"name": "python3"})
+    try:
+        connection_file = jupyterlab.runtime_dir / f"kernel-{kernel['id']}.json"
+        for _ in range(100):
+            if connection_file.exists():
+                break
+            time.sleep(0.1)
+        client = BlockingKernelClient(connection_file=str(connection_file))
+        client.load_connection_file()
+        client.start_channels()
+        try:
+            client.wait_for_ready(timeout=60)
+            seen: list[str] = []
+            client.execute_interactive(
+                "import sys; print(sys.prefix)",
+                output_hook=lambda msg: seen.append(msg["content"].get("text", "")),
+                timeout=60,
+            )
+        finally:
+            client.stop_channels()
+    finally:
+        jupyterlab.api("DELETE", f"api/kernels/{kernel['id']}")
+    assert "".join(seen).strip() == sys.prefix
+
+
+def test_notebook_runs_in_jupyterlab(
+    notebook: Path, chromium_executable: str, jupyterlab: Any, browser: Any, browser_run: Any
+) -> None:
+    """Run All in JupyterLab: every cell runs, no traceback, figures and widgets drawn, widgets respond."""
+    name = notebook.name
+    copy = jupyterlab.root_dir / name
+    source = nbformat.read(copy, as_version=4)
+    must_run = [i for i, c in enumerate(source.cells) if c.cell_type == "code" and c.source.strip()]
+
+    started = time.monotonic()
+    deadline = started + browser_run.notebook_timeout_s
+    context = browser.new_context(viewport=VIEWPORT)
+    page = context.new_page()
+    page.set_default_timeout(30_000)
+    outcome = "failed"
+    try:
+        # A workspace of its own per notebook: no other notebook is reopened (and no kernel started).
+        page.goto(jupyterlab.url(f"lab/workspaces/{notebook.stem}/tree/{name}?reset"))
+        page.wait_for_selector(f"{NOTEBOOK} > .jp-Cell", timeout=60_000)
+        _wait_kernel_idle(page, name, deadline)
+        _fail_dialogs(page, name)
+        _run_all(page)
+        not_run = _wait_all_ran(page, name, must_run, browser_run.notebook_timeout_s, deadline)
+        _fail_dialogs(page, name)
+        _save(page)
+        _grow_viewport(page)
+        _check_outputs(page, name, nbformat.read(copy, as_version=4))  # names the failing cell, if any
+        if not_run:
+            pytest.fail(f"{name}: code cells {[i + 1 for i in not_run]} never ran", pytrace=False)
+        changed = _interact(page, name)
+        if changed:
+            print(f"{name}: {changed}")
+            _wait_kernel_idle(page, name, time.monotonic() + 60)
+            page.wait_for_timeout(300)
+            _check_outputs(page, name, nbformat.read(copy, as_version=4))
+        outcome = "passed"
+    finally:
+        _screenshot(page, browser_run.screenshots_dir, notebook.stem)
+        browser_run.timings.append((name, time.monotonic() - started, outcome))
+        context.close()
+        jupyterlab.shutdown_kernels_of(name)
