@@ -278,9 +278,12 @@ def orders_timeline(
     return fig
 
 
-def latency_explorer(shop: Shop, *, steps: Sequence[str] = STEPS, max_ms: int = 2000) -> Any:
+def latency_explorer(
+    shop: Shop, *, overhead_ms: float = 0.0, steps: Sequence[str] = STEPS, max_ms: int = 2000
+) -> Any:
     """Sliders for each step's median latency (profile ms); every change places one order and
-    redraws its timeline with the predicted and measured response time.
+    redraws its timeline with the predicted (Σ medians × speed + ``overhead_ms``) and measured
+    response time.
 
     Returns the widget (display it, or leave it as the cell's last value). Jitter is off
     while exploring unless the checkbox turns it on, so predicted and measured can be compared.
@@ -299,7 +302,7 @@ def latency_explorer(shop: Shop, *, steps: Sequence[str] = STEPS, max_ms: int = 
         for s in steps
     }
     jitter = widgets.Checkbox(value=False, description="random variation (jitter)")
-    reset = widgets.Button(description="back to the profile", icon="undo")
+    reset = widgets.Button(description="back to the profile", icon="undo", layout=widgets.Layout(width="190px"))
     out = widgets.Output()
     status = widgets.HTML()
 
@@ -307,12 +310,13 @@ def latency_explorer(shop: Shop, *, steps: Sequence[str] = STEPS, max_ms: int = 
         for s, slider in sliders.items():
             shop.configure(s, median_ms=slider.value)
         shop.set_jitter(jitter.value)
-        predicted = shop.predicted_ms()
+        service_ms = shop.predicted_ms()
+        predicted = service_ms + overhead_ms
         result = shop.place_order_sync(shop.sample_orders(1)[0])
         status.value = (
-            f"<b>predicted</b> Σ medians × speed = {predicted:.0f} ms · <b>measured</b> "
-            f"{result.response_ms:.0f} ms · difference {result.response_ms - predicted:+.0f} ms "
-            f"(DynamoDB writes{' and jitter' if jitter.value else ''})"
+            f"<b>predicted</b> Σ medians × speed {service_ms:.0f} ms + overhead {overhead_ms:.0f} ms = "
+            f"{predicted:.0f} ms · <b>measured</b> {result.response_ms:.0f} ms · difference "
+            f"{result.response_ms - predicted:+.0f} ms{' (jitter on)' if jitter.value else ''}"
         )
         fig = timeline(result, predicted_ms=predicted, title="Move a slider: the response time moves by the same amount")
         buf = io.BytesIO()

@@ -30,14 +30,12 @@ from .resources import (
     Found,
     TeardownReport,
     ensure_queue,
-    ensure_topic,
     find_resources,
     name,
     prefix,
     purge,
     queue_arn,
     queue_depth,
-    subscribe_queue,
     tags,
     teardown,
 )
@@ -109,7 +107,7 @@ class Plan07:
     """The sizes of 07's flows; :meth:`creates` and :meth:`calls` follow from them."""
 
     n_compare: int = 12
-    n_fanout: int = 20
+    n_fanout: int = 12
     n_dlq: int = 6
     max_receive: int = 2
     deploy_lambda: bool = False
@@ -121,9 +119,9 @@ class Plan07:
 
         tables = [short for short, _key, _sk in getattr(shop_module, "_TABLES", {}).values()]
         out = {
-            "sqs queue": ["orders", "rt-orders", "rt-orders-dlq", *[f"rt-{s}" for s in FANOUT_SUBSCRIBERS]],
-            "sns topic": ["rt-order-events"],
-            "sns subscription": [f"rt-order-events → rt-{s}" for s in FANOUT_SUBSCRIBERS],
+            "sqs queue": ["orders", "rt-orders", "rt-orders-dlq", *FANOUT_SUBSCRIBERS],
+            "sns topic": ["order-events"],
+            "sns subscription": [f"order-events → {s}" for s in FANOUT_SUBSCRIBERS],
             "dynamodb table (on-demand)": tables,
         }
         if self.deploy_lambda:
@@ -139,7 +137,7 @@ class Plan07:
         at the end of 07). Time-driven calls — workers long-polling every second — are included."""
         sqs = 60 + (60 + 5 * self.n_compare) + (150 + 6 * self.n_fanout) + (300 + 10 * self.n_dlq)
         sns = 40 + self.n_fanout
-        ddb = 60 + 40 * self.n_compare + (200 + 20 * (self.max_receive + 3) * self.n_dlq)
+        ddb = 60 + 40 * self.n_compare + 30 * self.n_fanout + (200 + 20 * (self.max_receive + 3) * self.n_dlq)
         if self.deploy_lambda:
             sqs += 20 + 2 * self.n_lambda
             ddb += 300 + 30 * self.n_lambda
@@ -175,112 +173,101 @@ def round_trip_ms(n: int = 7) -> float:
 
 @dataclass
 class FanoutRun:
-    """Events published to one topic, and what each subscribed queue received."""
+    """Orders placed through 04's fan-out API on this backend, and what each subscriber processed."""
 
     published: int
-    expected: dict[str, int]  # subscriber -> events it should get (the filter applied)
-    received: dict[str, int]
-    latency_ms: dict[str, list[float]]  # subscriber -> publish → queued, per event (SQS SentTimestamp)
-    policy_wait_s: float  # how long until a freshly set queue policy let the first message through
+    expected: dict[str, int]  # subscriber -> orders it should process (its filter applied)
+    received: dict[str, int]  # subscriber -> orders it processed
+    publish_ms: list[float]  # the publishing API's response times
+    policy_wait_s: float  # how long until freshly set queue policies let a probe through
 
     @property
     def complete(self) -> bool:
-        """Every subscriber got exactly what its filter lets through."""
+        """Every subscriber processed exactly what its filter lets through."""
         return self.received == self.expected
 
     def show(self) -> None:
-        """One line per subscriber: expected, received, median delivery time."""
+        """One line per subscriber, then the publisher's response time."""
         for sub in self.expected:
-            med = percentile(self.latency_ms[sub], 50) if self.latency_ms[sub] else float("nan")
-            print(f"{sub:<9} expected {self.expected[sub]:>3}  received {self.received[sub]:>3}  "
-                  f"publish → queued p50 {med:6.1f} ms")
-        print(f"a new queue policy let the first probe through after {self.policy_wait_s:.1f} s")
+            print(f"{sub:<9} expected {self.expected[sub]:>3}  processed {self.received[sub]:>3}")
+        print(f"publish API: p50 {percentile(self.publish_ms, 50):.0f} ms per order "
+              f"(validate, store, Publish); new queue policies worked after {self.policy_wait_s:.1f} s")
 
     def plot(self, backend_name: str = "") -> Any:
-        """Box plot: publish → queued time per subscriber, ms."""
+        """Bars: orders each subscriber should process and did process."""
         import matplotlib.pyplot as plt
 
         fig, ax = plt.subplots(figsize=(8, 3.2))
-        subs = list(self.latency_ms)
-        ax.boxplot([self.latency_ms[s] or [0.0] for s in subs], orientation="horizontal")
-        ax.set_yticks(range(1, len(subs) + 1), subs)
-        ax.set_xlabel("publish → message queued (ms, from SQS SentTimestamp)")
-        ax.set_ylabel("subscribed queue")
+        subs = list(self.expected)
+        xs = range(len(subs))
+        ax.bar([x - 0.2 for x in xs], [self.expected[s] for s in subs], width=0.4, label="expected", color="tab:gray")
+        ax.bar([x + 0.2 for x in xs], [self.received[s] for s in subs], width=0.4, label="processed",
+               color="tab:green")
+        ax.set_xticks(list(xs), subs)
+        ax.set_xlabel("subscribed service (queue)")
+        ax.set_ylabel("orders (count)")
         where = f" on {backend_name}" if backend_name else ""
-        ax.set_title(f"Fan-out delivery{where} ({self.published} events, {len(subs)} subscribers)")
+        ax.set_title(f"Fan-out{where}: {self.published} orders published once, processed by every subscriber")
+        ax.legend()
         fig.tight_layout()
         return fig
 
 
-def _receive_all(url: str, want: int, timeout_s: float) -> list[dict[str, Any]]:
-    """Receive (and delete) messages from ``url`` until ``want`` arrived or ``timeout_s`` passed."""
+def _receive_some(url: str, timeout_s: float) -> int:
+    """Receive and delete what arrives at ``url`` within ``timeout_s``; how many messages."""
     sqs = client("sqs")
-    got: dict[str, dict[str, Any]] = {}
     deadline = time.monotonic() + timeout_s
-    while len(got) < want and time.monotonic() < deadline:
-        msgs = sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10, WaitTimeSeconds=1,
-                                   AttributeNames=["SentTimestamp"], MessageAttributeNames=["All"]).get("Messages", [])
+    while time.monotonic() < deadline:
+        msgs = sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10, WaitTimeSeconds=1).get("Messages", [])
         if msgs:
             sqs.delete_message_batch(QueueUrl=url, Entries=[{"Id": str(i), "ReceiptHandle": m["ReceiptHandle"]}
                                                             for i, m in enumerate(msgs)])
-            got.update({m["MessageId"]: m for m in msgs})
-    return list(got.values())
+            return len(msgs)
+    return 0
 
 
-def _wait_for_delivery(topic: str, urls: list[str], timeout_s: float) -> float:
-    """Publish probes until every queue got one. Real AWS needs a moment before a new queue policy
-    lets SNS deliver; a message published before that is dropped without an error."""
+def wait_for_delivery(topic: str, urls: list[str], attributes: dict[str, str], timeout_s: float = 60) -> float:
+    """Publish probes until every queue got one, then empty the queues; seconds it took.
+
+    Real AWS needs a moment before a new queue policy lets SNS deliver, and a message published
+    before that is dropped without an error. ``attributes`` must pass every subscription's filter.
+    """
     sns = client("sns")
+    attrs = {k: {"DataType": "String", "StringValue": v} for k, v in attributes.items()}
     start = time.monotonic()
     pending = list(urls)
     while pending and time.monotonic() - start < timeout_s:
-        sns.publish(TopicArn=topic, Message=json.dumps({"probe": True}),
-                    MessageAttributes={"express": {"DataType": "String", "StringValue": "true"}})
-        pending = [u for u in pending if not _receive_all(u, 1, 2.0)]
+        sns.publish(TopicArn=topic, Message=json.dumps({"probe": True}), MessageAttributes=attrs)
+        pending = [u for u in pending if not _receive_some(u, 2.0)]
     for url in urls:
         purge(url)
     return time.monotonic() - start
 
 
-FANOUT_SUBSCRIBERS: dict[str, dict[str, Any] | None] = {
-    "shipping": None,
-    "email": None,
-    "points": None,
-    "express": {"express": ["true"]},  # a filter policy: only express orders
-}
+#: Subscribers of 07's fan-out: 04's three services plus one with a filter policy (express orders only).
+FANOUT_SUBSCRIBERS = ("shipping", "email", "points", "express")
 
 
-def fanout_run(n: int = 20, *, timeout_s: float = 60) -> FanoutRun:
-    """Publish ``n`` order events to ``<prefix>-rt-order-events``; four queues subscribe (one with a
-    filter policy); count what each received and how long delivery took."""
-    topic = ensure_topic("rt-order-events")
-    urls = {}
-    for sub, policy in FANOUT_SUBSCRIBERS.items():
-        urls[sub] = ensure_queue(f"rt-{sub}")
-        purge(urls[sub])
-        subscribe_queue(topic, urls[sub], filter_policy=policy, raw=True)
-    policy_wait = _wait_for_delivery(topic, list(urls.values()), timeout_s)
-    sns = client("sns")
-    published_ms: dict[str, float] = {}
-    for start in range(0, n, 10):
-        entries = []
-        for i in range(start, min(n, start + 10)):
-            order_id = f"rt-{i:04d}"
-            entries.append({"Id": str(i), "Message": json.dumps({"order_id": order_id}),
-                            "MessageAttributes": {"express": {"DataType": "String",
-                                                              "StringValue": str(i % 3 == 0).lower()},
-                                                  "order_id": {"DataType": "String", "StringValue": order_id}}})
-        sent_ms = time.time() * 1000
-        sns.publish_batch(TopicArn=topic, PublishBatchRequestEntries=entries)
-        published_ms.update({json.loads(e["Message"])["order_id"]: sent_ms for e in entries})
-    expected = {sub: (n if policy is None else len(range(0, n, 3))) for sub, policy in FANOUT_SUBSCRIBERS.items()}
-    received, latency = {}, {}
-    for sub, url in urls.items():
-        msgs = _receive_all(url, expected[sub], timeout_s)
-        received[sub] = len(msgs)
-        latency[sub] = [max(0.0, float(m["Attributes"]["SentTimestamp"]) - published_ms[json.loads(m["Body"])["order_id"]])
-                        for m in msgs if json.loads(m["Body"]).get("order_id") in published_ms]
-    return FanoutRun(n, expected, received, latency, policy_wait)
+def fanout_run(shop: Any, n: int = 12, *, timeout_s: float = 60) -> FanoutRun:
+    """04's fan-out (:class:`~helpers.fanout.FanoutShop`) on this backend: three services and an
+    ``express`` subscriber with a filter policy; wait for the queue policies; place ``n`` orders."""
+    from .fanout import SERVICES, FanoutShop
+
+    fshop = FanoutShop.create(shop, visibility_timeout=5)  # a failed record (e.g. out of stock) retries in 5 s
+    fshop.add_subscriber("express", filter_policy={"shipping_speed": ["express"]})
+    urls = [sub.queue_url for sub in fshop.subscribers.values()]
+    policy_wait = wait_for_delivery(fshop.topic_arn, urls, {"shipping_speed": "express"}, timeout_s)
+    payloads = fshop.sample_orders(n)
+    with fshop:
+        published = fshop.place_many(payloads)
+        ids = [p.order_id for p in published if p.ok and p.order_id]
+        express = [p.order_id for p, pl in zip(published, payloads, strict=True)
+                   if p.ok and p.order_id and pl.get("shipping") == "express"]
+        fshop.wait_until_processed(ids, services=list(SERVICES), timeout=timeout_s)
+        fshop.wait_until_processed(express, services=["express"], timeout=timeout_s)
+    expected = {name: (len(express) if name == "express" else len(ids)) for name in fshop.subscribers}
+    received = {name: sub.processed(ids) for name, sub in fshop.subscribers.items()}
+    return FanoutRun(len(ids), expected, received, [p.response_ms for p in published if p.ok], policy_wait)
 
 
 @dataclass

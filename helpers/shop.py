@@ -1031,6 +1031,7 @@ class SweepPoint:
     load: LoadResult
     model_response_ms: float
     model_throughput_per_s: float
+    overhead_ms: float = 0.0  # per order, in the model: DynamoDB, Python, waiting for a CPU
 
     @property
     def throughput_per_s(self) -> float:
@@ -1335,7 +1336,7 @@ class Shop:
         bar.close()
         return LoadResult(results, start, end, interval_ms=interval_ms, windows=list(windows))
 
-    def measure_overhead(self, n: int = 4) -> float:
+    def measure_overhead(self, n: int = 3) -> float:
         """Median real ms an order takes beyond its simulated service time: DynamoDB calls,
         Python, and waking up from each sleep (on a busy machine that is not free).
 
@@ -1354,13 +1355,16 @@ class Shop:
         *,
         clients: int,
         orders_per_client: int,
-        overhead_ms: float = 0.0,
+        overhead_ms: float | None = None,
         progress: bool = True,
     ) -> list[SweepPoint]:
         """Make ``step`` slower and slower; at each latency run a closed-loop burst and model it.
 
         Model (Little's law, L = λ·W with L = ``clients`` busy threads): W = Σ mean step
-        latency × speed + ``overhead_ms``, λ = clients / W. The step's settings are restored after.
+        latency from the profile × speed + overhead, λ = clients / W. The overhead — DynamoDB,
+        Python and, on a busy machine, waiting for a CPU — is measured in the same run (mean of
+        response − simulated sleeps) unless ``overhead_ms`` fixes it, so the model's only
+        assumption is the profile's latencies. The step's settings are restored after.
         """
         svc = self.service(step)
         saved = (svc.median_ms, svc.p95_ms)
@@ -1369,9 +1373,12 @@ class Shop:
         try:
             for i, latency in enumerate(latencies_ms):
                 svc.configure(median_ms=latency)
-                model_w = self.predicted_ms(stat="mean", overhead_ms=overhead_ms)
                 load = self.run_load(self.sample_orders(clients * orders_per_client, start=i), clients=clients)
-                points.append(SweepPoint(step, float(latency), load, model_w, clients / (model_w / 1000)))
+                extra = overhead_ms
+                if extra is None:
+                    extra = sum(r.overhead_ms for r in load.results) / len(load.results) if load.results else 0.0
+                model_w = self.predicted_ms(stat="mean", overhead_ms=extra)
+                points.append(SweepPoint(step, float(latency), load, model_w, clients / (model_w / 1000), extra))
                 bar.update(1)
         finally:
             svc.configure(median_ms=saved[0], p95_ms=saved[1])

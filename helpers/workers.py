@@ -369,6 +369,22 @@ class Worker:
         self.join(timeout)
         return self.stats
 
+    def run_once(self) -> int:
+        """One turn of the polling loop in the caller's thread: receive, invoke, delete. Returns messages handled.
+
+        What the background thread does over and over; handy to show one poll step by step.
+        """
+        if self.running:
+            raise WorkshopError("workers.run_once_running", name=self.name)
+        if not self._arn:
+            self._arn = queue_arn(self.queue_url)
+        info = current()
+        before = self.stats.received
+        messages = self._receive()
+        if messages:
+            self._invoke(messages, info.region, info.account)
+        return self.stats.received - before
+
     def __enter__(self) -> Worker:
         return self.start()
 
@@ -387,8 +403,8 @@ class Worker:
         if len(self.stats.errors) < 20:
             self.stats.errors.append(f"{type(exc).__name__}: {exc}")
 
-    def _run(self) -> None:
-        info = current()
+    def _receive(self) -> list[dict[str, Any]] | None:
+        """One ReceiveMessage; ``None`` if the queue is gone (the worker should end)."""
         params: dict[str, Any] = {
             "QueueUrl": self.queue_url,
             "MaxNumberOfMessages": self.batch_size,
@@ -398,21 +414,29 @@ class Worker:
         }
         if self.visibility_timeout is not None:
             params["VisibilityTimeout"] = self.visibility_timeout
+        try:
+            self.stats.receives += 1
+            messages = self._call("receive_message", **params).get("Messages", [])
+        except Exception as exc:  # reported in stats; a vanished queue ends the worker
+            self._error(exc)
+            code = getattr(exc, "response", {}).get("Error", {}).get("Code", "")
+            if code in _NO_QUEUE_CODES:
+                return None
+            self._stop.wait(0.2)
+            return []
+        if not messages:
+            self.stats.empty_receives += 1
+        self.stats.received += len(messages)
+        return messages
+
+    def _run(self) -> None:
+        info = current()
         while not self._stop.is_set():
-            try:
-                self.stats.receives += 1
-                messages = self._call("receive_message", **params).get("Messages", [])
-            except Exception as exc:  # reported in stats; a vanished queue ends the worker
-                self._error(exc)
-                code = getattr(exc, "response", {}).get("Error", {}).get("Code", "")
-                if code in _NO_QUEUE_CODES:
-                    return
-                self._stop.wait(0.2)
-                continue
+            messages = self._receive()
+            if messages is None:
+                return
             if not messages:
-                self.stats.empty_receives += 1
                 continue
-            self.stats.received += len(messages)
             if self._releasing():  # received while stopping: give them straight back
                 self._release(messages)
                 continue

@@ -157,3 +157,58 @@ def test_deploy_and_cleanup_over_http_against_a_moto_server(server_env):
     assert result["state"] == "Enabled" and result["same"] and result["ok"]
     assert result["kinds"] == ["iam role", "lambda event source", "lambda function", "log group", "sqs queue"]
     assert result["left"] == 0 and result["again"] == 0
+
+
+LAMBDA_RUNTIME_PACKAGES = ("boto3", "botocore", "s3transfer", "jmespath", "dateutil", "urllib3", "six")
+
+
+def test_the_package_processes_a_real_order_in_a_lambda_like_runtime(tmp_path, server_env):
+    """Only what the Lambda Python runtime has (the standard library and boto3) plus the zip: the
+    shop's worker handler processes an order accepted through SQS, against a moto server over HTTP."""
+    import importlib.util
+
+    code_dir, runtime_dir = tmp_path / "task", tmp_path / "runtime"
+    zipfile.ZipFile(io.BytesIO(lambda_deploy.package())).extractall(code_dir)
+    runtime_dir.mkdir()
+    for pkg in LAMBDA_RUNTIME_PACKAGES:
+        spec = importlib.util.find_spec(pkg)
+        origin = os.path.dirname(spec.origin) if spec.submodule_search_locations else spec.origin
+        os.symlink(origin, runtime_dir / os.path.basename(origin))
+    script = textwrap.dedent(
+        """
+        import json, sys
+        assert not any("site-packages" in p for p in sys.path), sys.path
+        for banned in ("moto", "matplotlib", "tqdm", "ipywidgets"):
+            try:
+                __import__(banned)
+                raise SystemExit(banned + " is importable: not a Lambda-like runtime")
+            except ImportError:
+                pass
+        from helpers import use_backend, resources
+        from helpers.backend import client
+        use_backend(quiet=True)
+        resources.set_prefix("t-runtime")
+        from helpers.async_shop import AsyncShop
+        from helpers.shop import set_speed
+        set_speed(0)
+        ashop = AsyncShop.create()
+        accepted = ashop.accept_order(ashop.shop.sample_orders(1)[0])
+        msgs = client("sqs").receive_message(QueueUrl=ashop.queue_url, MaxNumberOfMessages=1,
+                                             WaitTimeSeconds=1, MessageAttributeNames=["All"],
+                                             AttributeNames=["All"])["Messages"]
+        from helpers.workers import sqs_event
+        event = sqs_event(msgs, resources.queue_arn(ashop.queue_url), "ap-northeast-1")
+        from helpers.lambda_deploy import lambda_handler
+        result = lambda_handler(event, None)
+        print(json.dumps({"result": result, "status": ashop.status(accepted.order_id)}))
+        """
+    )
+    with moto_server() as url:
+        env = endpoint_env(url)
+        env.update({"PYTHONPATH": f"{code_dir}:{runtime_dir}", "WORKSHOP_RECORD_FN": "helpers.lambda_deploy:shop_record",
+                    "WORKSHOP_SPEED": "0"})
+        out = subprocess.run([sys.executable, "-S", "-c", script], env=env, cwd=tmp_path, capture_output=True,
+                             text=True, timeout=180)
+    assert out.returncode == 0, out.stdout + out.stderr
+    assert json.loads(out.stdout.strip().splitlines()[-1]) == {"result": {"batchItemFailures": []},
+                                                               "status": "COMPLETED"}

@@ -128,11 +128,11 @@ def test_orders_timeline_shades_deploy_windows(shop):
 
 
 def test_latency_explorer_reconfigures_the_shop_and_redraws(shop):
-    widget = plots.latency_explorer(shop)
+    widget = plots.latency_explorer(shop, overhead_ms=9)
     controls, status, out = widget.children
     sliders = [w for w in controls.children[0].children if hasattr(w, "max") and hasattr(w, "description")]
     payment = next(s for s in sliders if s.description == "payment")
-    assert "predicted" in status.value and "measured" in status.value
+    assert "predicted" in status.value and "measured" in status.value and "overhead 9 ms" in status.value
     payment.value = 1200
     assert shop.service("payment").median_ms == 1200
     assert "predicted" in status.value

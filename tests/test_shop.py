@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import math
 import time
@@ -137,13 +138,16 @@ def test_invalid_orders_get_one_clear_sentence(payload, words):
 
 
 def test_invalid_order_is_rejected_and_changes_nothing(shop):
+    shop.place_order_sync(_payload())  # stock below its initial level, so a reset would show
     before = _table_counts(shop.store)
+    stock = {pid: shop.store.stock_level(pid) for pid in shop.catalog}
     for example in shop.invalid_examples():
         result = shop.place_order_sync(example["payload"])
         assert result.status == Status.REJECTED and not result.ok
         assert result.failed_step == "validate" and result.error.startswith("Order rejected")
         assert [s.outcome for s in result.spans] == ["rejected"]
     assert _table_counts(shop.store) == before
+    assert {pid: shop.store.stock_level(pid) for pid in shop.catalog} == stock
 
 
 def test_order_round_trips_through_json_and_poison_bodies_are_clear():
@@ -300,7 +304,7 @@ def test_completed_order_has_six_spans_one_after_another_and_every_effect(shop):
     assert result.ok and result.status == Status.COMPLETED
     assert [s.step for s in result.spans] == list(STEPS)
     assert all(s.ok for s in result.spans)
-    for before, after in zip(result.spans, result.spans[1:]):
+    for before, after in itertools.pairwise(result.spans):
         assert after.start >= before.end  # sequential: a step starts when the one before answered
     assert result.response_ms >= result.steps_ms
     stored = shop.store.get_order(result.order_id)
@@ -481,6 +485,11 @@ def test_sweep_models_throughput_and_restores_the_step(shop):
     assert points[1].model_throughput_per_s < points[0].model_throughput_per_s
     assert all(len(p.load.results) == 4 and p.load.clients == 2 for p in points)
     assert shop.service("shipping").median_ms == 120
+    for p in points:  # the overhead in the model is what these very orders took beyond their sleeps
+        assert p.overhead_ms == pytest.approx(sum(r.overhead_ms for r in p.load.results) / 4)
+        assert p.model_throughput_per_s == pytest.approx(2 / (p.model_response_ms / 1000))
+    fixed = shop.sweep_latency("shipping", [120], clients=2, orders_per_client=1, overhead_ms=7.0, progress=False)
+    assert fixed[0].overhead_ms == 7.0
 
 
 def test_measure_overhead_is_what_an_order_takes_beyond_its_sleeps(shop):

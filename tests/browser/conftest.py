@@ -59,7 +59,13 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
     "--disable-dev-shm-usage",
+    "--no-proxy-server",  # the unit tests' conftest sets a dead HTTP(S)_PROXY as a leak trap
 ]
+
+# Proxy variables are dropped for the server (and so the kernels): a learner has none, and the
+# unit tests' leak trap sets a dead one that would break any local HTTP call a notebook makes.
+PROXY_VARS = ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "http_proxy", "https_proxy", "all_proxy")
+_NO_PROXY = urllib.request.build_opener(urllib.request.ProxyHandler({}))
 
 # User settings for the isolated JupyterLab: no news toast over the notebook, no update check
 # (the network is closed). Everything else is JupyterLab's default, i.e. what learners see.
@@ -173,7 +179,7 @@ class JupyterLab:
             method=method,
             headers={"Authorization": f"token {self.token}", "Content-Type": "application/json"},
         )
-        with urllib.request.urlopen(request, timeout=timeout) as response:
+        with _NO_PROXY.open(request, timeout=timeout) as response:
             raw = response.read()
         return json.loads(raw) if raw else None
 
@@ -262,6 +268,23 @@ def _stop(process: subprocess.Popen[bytes]) -> None:
                 time.sleep(0.1)
 
 
+SENTINEL_SOURCE = (
+    "# Added by the browser test to its copy of the notebook (not part of the notebook):\n"
+    "# Run All reaches this cell only if no cell above failed, even one that failed silently.\n"
+    'print("browser test: every cell above ran")'
+)
+
+
+def _add_sentinel(path: Path) -> None:
+    """Append :data:`SENTINEL_SOURCE` as a last code cell (Run All stops at a failing cell, so a
+    sentinel that never ran means a cell failed, also when the failure printed nothing)."""
+    import nbformat
+
+    nb = nbformat.read(path, as_version=4)
+    nb.cells.append(nbformat.v4.new_code_cell(SENTINEL_SOURCE))
+    nbformat.write(nb, path)
+
+
 def _copy_notebooks(work: Path) -> Path:
     """Copy notebooks (and data/, for notebooks that read ``../data``) into ``work``."""
     ignore = shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__", "*.pyc")
@@ -269,6 +292,8 @@ def _copy_notebooks(work: Path) -> Path:
     shutil.copytree(NOTEBOOKS_DIR, root, ignore=ignore)
     if (REPO / "data").is_dir():
         shutil.copytree(REPO / "data", work / "data", ignore=ignore)
+    for notebook in root.glob("*.ipynb"):
+        _add_sentinel(notebook)
     return root
 
 
@@ -307,6 +332,8 @@ def _serve(base: Path) -> Iterator[JupyterLab]:
     )
     env.pop("MPLBACKEND", None)  # learners get the inline backend; Agg would hide every figure
     env.pop("JUPYTER_PATH", None)
+    for var in PROXY_VARS:
+        env.pop(var, None)
 
     token = token_hex(24)
     log_path = base / "jupyterlab.log"
@@ -338,8 +365,7 @@ def _serve(base: Path) -> Iterator[JupyterLab]:
             try:
                 lab.api("GET", "api/status", timeout=2)
                 break
-            except (urllib.error.URLError, OSError) as exc:
-                open("/tmp/dbg3.log", "a").write(f"{time.time()} {exc!r} {log_path} {log_path.exists()}\n")
+            except (urllib.error.URLError, OSError):
                 time.sleep(0.3)
         else:
             last_error = lab.log_tail()

@@ -34,14 +34,14 @@ TRACEBACK = re.compile(r"Traceback \(most recent call last\)")
 
 # --------------------------------------------------------------------------- page scripts
 
-JS_CELLS = f"""() => Array.from(document.querySelectorAll('{NOTEBOOK} > .jp-Cell')).map(c => ({{
+JS_CELLS = f"""() => Array.from(document.querySelectorAll('{NOTEBOOK} .jp-Cell')).map(c => ({{
     code: c.classList.contains('jp-CodeCell'),
     prompt: c.classList.contains('jp-CodeCell')
         ? (c.querySelector('.jp-InputPrompt')?.textContent || '').trim() : '',
 }}))"""
 
 JS_OUTPUTS = f"""() => Array.from(document.querySelectorAll('{NOTEBOOK} .jp-OutputArea-output')).map(o => ({{
-    cell: Array.from(document.querySelectorAll('{NOTEBOOK} > .jp-Cell')).indexOf(o.closest('{NOTEBOOK} > .jp-Cell')),
+    cell: Array.from(document.querySelectorAll('{NOTEBOOK} .jp-Cell')).indexOf(o.closest('.jp-Cell')),
     mime: o.dataset.mimeType || '',
     text: o.innerText || '',
 }}))"""
@@ -51,7 +51,7 @@ JS_IMAGES = f"""async () => {{
     const imgs = Array.from(document.querySelectorAll('{NOTEBOOK} .jp-OutputArea-output img'));
     await Promise.all(imgs.map(i => i.decode().catch(() => null)));
     return imgs.map(i => ({{
-        cell: Array.from(document.querySelectorAll('{NOTEBOOK} > .jp-Cell')).indexOf(i.closest('{NOTEBOOK} > .jp-Cell')),
+        cell: Array.from(document.querySelectorAll('{NOTEBOOK} .jp-Cell')).indexOf(i.closest('.jp-Cell')),
         ok: i.complete && i.naturalWidth > 0 && i.naturalHeight > 0,
         width: i.naturalWidth, height: i.naturalHeight,
     }}));
@@ -71,7 +71,7 @@ JS_MARK_CONTROL = f"""(index) => {{
         kind: el.classList.contains('noUi-handle') ? 'slider' : 'button',
         label: (el.closest('.widget-slider')?.querySelector('.widget-label')?.textContent
                 || el.textContent || '').trim(),
-        cell: Array.from(document.querySelectorAll('{NOTEBOOK} > .jp-Cell')).indexOf(el.closest('{NOTEBOOK} > .jp-Cell')),
+        cell: Array.from(document.querySelectorAll('{NOTEBOOK} .jp-Cell')).indexOf(el.closest('.jp-Cell')),
     }};
 }}"""
 # What a control produced: the outputs with the controls themselves (and their readouts) removed,
@@ -85,7 +85,7 @@ JS_RESULTS = f"""() => {{
          .forEach(x => x.remove());
         return c.innerHTML;
     }};
-    const cell = el && el.closest('{NOTEBOOK} > .jp-Cell');
+    const cell = el && el.closest('.jp-Cell');
     return {{
         cell: cell ? Array.from(cell.querySelectorAll('.jp-OutputArea')).map(strip).join('') : '',
         all: Array.from(document.querySelectorAll('{NOTEBOOK} .jp-Cell-outputArea')).map(strip).join(''),
@@ -95,9 +95,18 @@ JS_CONTROL_STATE = """() => {
     const el = document.querySelector('[data-browser-test=control]');
     return el ? (el.getAttribute('aria-valuenow') || el.textContent) : null;
 }"""
-JS_CONTENT_HEIGHT = """() => {
+# How tall the notebook's content is (to the bottom of its last cell, not the scroll-past-end space).
+JS_CONTENT_HEIGHT = f"""() => {{
     const outer = document.querySelector('.jp-NotebookPanel:not(.lm-mod-hidden) .jp-WindowedPanel-outer');
-    return outer ? {scroll: outer.scrollHeight, client: outer.clientHeight} : null;
+    const cells = document.querySelectorAll('{NOTEBOOK} .jp-Cell');
+    if (!outer || !cells.length) return null;
+    const last = cells[cells.length - 1].getBoundingClientRect().bottom;
+    const top = outer.getBoundingClientRect().top;
+    return {{content: last - top + outer.scrollTop, client: outer.clientHeight}};
+}}"""
+JS_SCROLL_TOP = """() => {
+    const outer = document.querySelector('.jp-NotebookPanel:not(.lm-mod-hidden) .jp-WindowedPanel-outer');
+    if (outer) outer.scrollTop = 0;
 }"""
 JS_DIALOGS = """() => Array.from(document.querySelectorAll('.jp-Dialog')).map(d => d.innerText.trim())"""
 
@@ -180,11 +189,12 @@ def _grow_viewport(page: Any) -> None:
     size = page.evaluate(JS_CONTENT_HEIGHT)
     if not size:
         return
-    chrome = VIEWPORT["height"] - size["client"]
-    height = max(VIEWPORT["height"], min(MAX_SCREENSHOT_HEIGHT, size["scroll"] + chrome + 40))
+    chrome = page.viewport_size["height"] - size["client"]  # menu, toolbar, status bar
+    height = max(VIEWPORT["height"], min(MAX_SCREENSHOT_HEIGHT, int(size["content"]) + chrome + 60))
     if height != page.viewport_size["height"]:
         page.set_viewport_size({"width": VIEWPORT["width"], "height": height})
         page.wait_for_timeout(500)
+    page.evaluate(JS_SCROLL_TOP)
 
 
 def _screenshot(page: Any, folder: Path, stem: str) -> Path:
@@ -232,7 +242,7 @@ def _check_outputs(page: Any, name: str, nb: Any) -> None:
             if out.get("output_type") == "error":
                 problems.append(f"cell {i + 1} raised {out.get('ename')}: {out.get('evalue')}")
     if problems:
-        pytest.fail(f"{name}: " + "; ".join(problems), pytrace=False)
+        pytest.fail(f"{name}: " + "; ".join(dict.fromkeys(problems)), pytrace=False)
 
 
 def _interact(page: Any, name: str) -> str | None:
@@ -325,7 +335,7 @@ def test_notebook_runs_in_jupyterlab(
     try:
         # A workspace of its own per notebook: no other notebook is reopened (and no kernel started).
         page.goto(jupyterlab.url(f"lab/workspaces/{notebook.stem}/tree/{name}?reset"))
-        page.wait_for_selector(f"{NOTEBOOK} > .jp-Cell", timeout=60_000)
+        page.wait_for_selector(f"{NOTEBOOK} .jp-Cell", timeout=60_000)
         _wait_kernel_idle(page, name, deadline)
         _fail_dialogs(page, name)
         _run_all(page)
@@ -335,7 +345,14 @@ def test_notebook_runs_in_jupyterlab(
         _grow_viewport(page)
         _check_outputs(page, name, nbformat.read(copy, as_version=4))  # names the failing cell, if any
         if not_run:
-            pytest.fail(f"{name}: code cells {[i + 1 for i in not_run]} never ran", pytrace=False)
+            ran = [i for i in must_run if i < not_run[0]]
+            culprit = f"cell {ran[-1] + 1} failed" if ran else "Run All did not start"
+            pytest.fail(
+                f"{name}: {culprit} and stopped Run All (it printed no error; an exception handler "
+                f"may swallow it): cells {[i + 1 for i in not_run]} never ran "
+                f"(the last one is the test's sentinel cell)",
+                pytrace=False,
+            )
         changed = _interact(page, name)
         if changed:
             print(f"{name}: {changed}")

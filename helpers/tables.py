@@ -1,0 +1,62 @@
+"""A small table that shows as HTML in JupyterLab and as aligned text everywhere else.
+
+The notebooks show a few tables (a decision table, what the customer is told, the design
+checklist). pandas is not a dependency of the workshop, and a table of six rows does not need
+it: :class:`Table` keeps the rows, renders ``_repr_html_`` for Jupyter and ``str()`` for a
+terminal or a test.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass
+class Table:
+    """Rows of cells under ``columns``; ``title`` is shown above it."""
+
+    columns: list[str]
+    rows: list[list[Any]] = field(default_factory=list)
+    title: str = ""
+
+    def column(self, name: str) -> list[Any]:
+        """The cells of one column, top to bottom."""
+        i = self.columns.index(name)
+        return [row[i] for row in self.rows]
+
+    def as_dicts(self) -> list[dict[str, Any]]:
+        """Every row as ``{column: cell}``."""
+        return [dict(zip(self.columns, row, strict=False)) for row in self.rows]
+
+    def _repr_html_(self) -> str:
+        head = "".join(f"<th style='text-align:left'>{html.escape(str(c))}</th>" for c in self.columns)
+        body = "".join(
+            "<tr>" + "".join(f"<td style='text-align:left'>{html.escape(_fmt(v))}</td>" for v in row) + "</tr>"
+            for row in self.rows
+        )
+        caption = f"<caption style='text-align:left'><b>{html.escape(self.title)}</b></caption>" if self.title else ""
+        return f"<table>{caption}<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+
+    def __str__(self) -> str:
+        cells = [[str(c) for c in self.columns]] + [[_fmt(v) for v in row] for row in self.rows]
+        widths = [min(60, max(len(r[i]) for r in cells)) for i in range(len(self.columns))]
+        lines = [self.title] if self.title else []
+        for n, row in enumerate(cells):
+            lines.append("  ".join(c.ljust(w) for c, w in zip(row, widths, strict=False)).rstrip())
+            if n == 0:
+                lines.append("  ".join("-" * w for w in widths))
+        return "\n".join(lines)
+
+    def __repr__(self) -> str:
+        return str(self)
+
+
+def _fmt(value: Any) -> str:
+    if isinstance(value, float):
+        return f"{value:.3g}" if abs(value) < 10 else f"{value:.0f}"
+    if isinstance(value, Sequence) and not isinstance(value, str):
+        return ", ".join(str(v) for v in value)
+    return str(value)

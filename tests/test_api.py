@@ -1,0 +1,329 @@
+"""The order API over real HTTP on 127.0.0.1: routes, status codes, bodies, bad input, lifecycle."""
+
+from __future__ import annotations
+
+import json
+import os
+import shlex
+import shutil
+import socket
+import subprocess
+
+import pytest
+
+from helpers import resources
+from helpers.api import (
+    MAX_BODY_BYTES,
+    OrderApi,
+    compare_endpoints,
+    curl_commands,
+    follow_order,
+    request,
+    start_api,
+)
+from helpers.hybrid import CONFIRMED, HybridShop
+from helpers.messages import WorkshopError
+from helpers.shop import Status, speed_factor
+from helpers.workers import wait_until
+
+
+@pytest.fixture(scope="module")
+def hshop(backend):
+    before = resources.prefix()
+    resources.set_prefix("t-api")
+    shop = HybridShop.create(visibility_timeout=2)
+    yield shop
+    resources.set_prefix(before)
+
+
+@pytest.fixture(scope="module")
+def api(hshop):
+    with speed_factor(0):
+        server = OrderApi(hshop, workers=2).start()
+        yield server
+        server.stop()
+
+
+@pytest.fixture(autouse=True)
+def fresh(hshop):
+    hshop.shop.reset()
+    hshop.shop.set_failure_rates(0)
+    hshop.retry_failures = False
+    yield
+    hshop.shop.reset()
+
+
+def payload(hshop, i: int = 0) -> dict:
+    return hshop.shop.sample_orders(1, start=i)[0]
+
+
+def stored_orders(hshop) -> int:
+    return hshop.shop.store.count("orders")
+
+
+def final(api, order_id: str, timeout: float = 10) -> dict:
+    """Poll GET /orders/{id} until COMPLETED or FAILED; the last answer's body."""
+    last: dict = {}
+
+    def done() -> bool:
+        nonlocal last
+        last = request("GET", f"{api.url}/orders/{order_id}").body
+        return last.get("status") in (Status.COMPLETED, Status.FAILED)
+
+    assert wait_until(done, timeout, poll_s=0.05), last
+    return last
+
+
+# --- the three POST endpoints and the status ------------------------------------------------------
+
+
+def test_sync_runs_the_whole_chain_and_answers_201_with_the_result(api, hshop):
+    answer = request("POST", f"{api.url}/sync/orders", payload(hshop))
+    assert answer.status == 201, answer.body
+    body = answer.body
+    assert body["status"] == Status.COMPLETED and body["order_id"]
+    assert [s["step"] for s in body["steps"]] == ["validate", "inventory", "payment", "shipping", "email", "points"]
+    assert answer.headers["Location"] == f"/orders/{body['order_id']}"
+    assert answer.headers["Content-Type"].startswith("application/json")
+    assert body["response_ms"] >= 0 and "complete" in body["message"]
+    assert hshop.shop.store.effects([body["order_id"]])["emails"][body["order_id"]] == 1  # done before the answer
+    status = request("GET", f"{api.url}/orders/{body['order_id']}")
+    assert status.status == 200 and status.body["status"] == Status.COMPLETED
+    assert status.body["steps_done"] == status.body["steps_total"] == 6
+
+
+def test_async_answers_202_with_a_location_and_a_worker_completes_it(api, hshop):
+    answer = request("POST", f"{api.url}/async/orders", payload(hshop, 1))
+    assert answer.status == 202, answer.body
+    oid = answer.body["order_id"]
+    assert answer.body["status"] == Status.ACCEPTED
+    assert answer.headers["Location"] == f"/orders/{oid}"
+    assert answer.body["status_url"] == f"{api.url}/orders/{oid}"
+    done = final(api, oid)
+    assert done["status"] == Status.COMPLETED and done["steps_done"] == 6
+    assert set(done["steps"].values()) == {"ok"}
+
+
+def test_hybrid_charges_before_answering_201_and_queues_the_rest(api, hshop):
+    answer = request("POST", f"{api.url}/hybrid/orders", payload(hshop, 2))
+    assert answer.status == 201, answer.body
+    oid = answer.body["order_id"]
+    assert answer.body["status"] == CONFIRMED
+    assert [s["step"] for s in answer.body["steps"]] == ["validate", "inventory", "payment"]
+    assert answer.body["queued_steps"] == ["shipping", "email", "points"]
+    effects = hshop.shop.store.effects([oid])
+    assert effects["payments"][oid] == 1 and effects["reservations"][oid] == 1  # before the answer
+    done = final(api, oid)
+    assert done["status"] == Status.COMPLETED and done["steps_done"] == 6
+    assert hshop.shop.store.effects([oid])["payments"][oid] == 1  # the worker did not charge again
+
+
+def test_status_shows_per_step_progress_while_a_worker_runs(api, hshop):
+    hshop.shop.configure("email", median_ms=400, p95_ms=400)
+    with speed_factor(1):
+        timeline = follow_order(api, payload(hshop, 3), interval_ms=20)
+    assert timeline.post.status == 202
+    assert timeline.statuses_seen[0] == Status.ACCEPTED and timeline.final_status == Status.COMPLETED
+    assert timeline.progress_never_went_back
+    partial = [s for s in timeline.samples if 1 < s.steps_done < 6]
+    assert partial, [s.steps_done for s in timeline.samples]  # seen half-way: progress is per step
+    assert timeline.seen_final_ms >= timeline.finished_ms >= timeline.answered_ms
+
+
+def test_an_unknown_order_is_404_with_a_sentence(api):
+    for oid in ("ord-doesnotexist", "not%20an%20id"):
+        answer = request("GET", f"{api.url}/orders/{oid}")
+        assert answer.status == 404 and "no order" in answer.error
+
+
+# --- bad input changes nothing ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("path", ["/sync/orders", "/async/orders", "/hybrid/orders"])
+@pytest.mark.parametrize("data", ["{not json", "", "\xff\xfe", "[1, 2"])
+def test_invalid_json_is_400_and_nothing_is_stored(api, hshop, path, data):
+    before = stored_orders(hshop)
+    answer = request("POST", api.url + path, data=data.encode("latin-1"))
+    assert answer.status == 400
+    assert set(answer.body) == {"error"} and "not valid JSON" in answer.error
+    assert stored_orders(hshop) == before
+
+
+@pytest.mark.parametrize("path", ["/sync/orders", "/async/orders", "/hybrid/orders"])
+def test_every_invalid_order_is_400_with_the_domains_sentence_and_nothing_is_stored(api, hshop, path):
+    before = stored_orders(hshop)
+    depth_before = resources.queue_depth(hshop.queue_url)["visible"]
+    for example in hshop.shop.invalid_examples():
+        answer = request("POST", api.url + path, example["payload"])
+        assert answer.status == 400, (example["why"], answer.body)
+        assert set(answer.body) == {"error"} and len(answer.error) > 20
+    assert stored_orders(hshop) == before
+    assert resources.queue_depth(hshop.queue_url)["visible"] == depth_before
+
+
+def test_a_json_array_or_string_is_an_invalid_order(api):
+    for body in ([1, 2], "an order"):
+        answer = request("POST", f"{api.url}/async/orders", body)
+        assert answer.status == 400 and "object" in answer.error
+
+
+def test_unknown_paths_are_404(api):
+    for method, path in [("GET", "/"), ("POST", "/orders"), ("GET", "/async/order"), ("POST", "/sync/orders/x")]:
+        answer = request(method, api.url + path, {} if method == "POST" else None)
+        assert answer.status == 404 and "POST /async/orders" in answer.error, (method, path)
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "allowed"),
+    [("GET", "/async/orders", "POST"), ("PUT", "/sync/orders", "POST"), ("DELETE", "/hybrid/orders", "POST"),
+     ("POST", "/orders/ord-1", "GET, HEAD"), ("DELETE", "/orders/ord-1", "GET, HEAD"),
+     ("PATCH", "/orders/ord-1", "GET, HEAD")],
+)
+def test_wrong_methods_are_405_with_an_allow_header(api, method, path, allowed):
+    answer = request(method, api.url + path)
+    assert answer.status == 405
+    assert answer.headers["Allow"] == allowed and f"use {allowed}" in answer.error
+
+
+def test_a_body_over_the_limit_is_413_and_nothing_is_stored(api, hshop):
+    before = stored_orders(hshop)
+    big = {**payload(hshop), "note": "x" * (MAX_BODY_BYTES + 10)}
+    answer = request("POST", f"{api.url}/async/orders", big)
+    assert answer.status == 413 and "at most" in answer.error
+    assert stored_orders(hshop) == before
+
+
+def test_head_on_a_status_has_headers_but_no_body(api, hshop):
+    oid = request("POST", f"{api.url}/sync/orders", payload(hshop, 4)).order_id
+    answer = request("HEAD", f"{api.url}/orders/{oid}")
+    assert answer.status == 200 and answer.body is None and int(answer.headers["Content-Length"]) > 0
+
+
+# --- a downstream failure: what each design answers ---------------------------------------------------
+
+
+def test_payment_down_sync_and_hybrid_answer_502_async_accepts_then_fails(api, hshop):
+    with hshop.shop.service("payment").outage():
+        sync = request("POST", f"{api.url}/sync/orders", payload(hshop, 5))
+        hybrid = request("POST", f"{api.url}/hybrid/orders", payload(hshop, 6))
+        later = request("POST", f"{api.url}/async/orders", payload(hshop, 7))
+        assert sync.status == 502 and sync.body["failed_step"] == "payment" and sync.body["status"] == Status.FAILED
+        assert hybrid.status == 502 and hybrid.body["failed_step"] == "payment"
+        assert "not completed" in hybrid.body["message"]
+        assert later.status == 202
+        failed = final(api, later.order_id)
+    assert failed["status"] == Status.FAILED and failed["failed_step"] == "payment"
+    assert failed["steps"]["payment"] == "unavailable" and failed["steps"]["shipping"] == "pending"
+    # nothing was queued for the hybrid order that failed before its answer
+    assert request("GET", f"{api.url}/orders/{hybrid.order_id}").body["status"] == Status.FAILED
+
+
+def test_out_of_stock_is_409(api, hshop):
+    pid = payload(hshop)["items"][0]["product_id"]
+    hshop.shop.store._ddb.put_item(TableName=hshop.shop.store.tables["stock"],
+                                   Item={"product_id": {"S": pid}, "available": {"N": "0"}})
+    try:
+        answer = request("POST", f"{api.url}/hybrid/orders", {"customer_id": "c", "items": [
+            {"product_id": pid, "quantity": 1}]})
+        assert answer.status == 409 and answer.body["failed_step"] == "inventory"
+    finally:
+        hshop.shop.store.reset_stock(hshop.shop.catalog)
+
+
+# --- measuring, curl ----------------------------------------------------------------------------
+
+
+def test_compare_endpoints_measures_each_path_and_waits_for_queued_orders(api):
+    cmp = compare_endpoints(api, n=3, paths=("/sync/orders", "/async/orders", "/hybrid/orders"))
+    assert [run.statuses for run in cmp.runs.values()] == [[201] * 3, [202] * 3, [201] * 3]
+    assert all(len(run.ms) == 3 and min(run.ms) > 0 for run in cmp.runs.values())
+    assert len(cmp.until_done_ms("/async/orders")) == 3 and len(cmp.until_done_ms("/hybrid/orders")) == 3
+    assert cmp.ratio("/sync/orders", "/async/orders") > 0
+
+
+def test_compare_endpoints_refuses_a_silly_n(api):
+    with pytest.raises(WorkshopError, match="from 1 to 200"):
+        compare_endpoints(api, n=0)
+
+
+def test_curl_commands_carry_the_port_and_a_valid_order(api, hshop):
+    cmds = api.curl_commands()
+    assert all(f"127.0.0.1:{api.port}" in c for c in cmds.values())
+    timed = cmds["async: seconds until the answer"]
+    args = shlex.split(timed)
+    assert args[:4] == ["curl", "-s", "-o", "/dev/null"] and args[5] == "%{time_total}\\n"
+    order = json.loads(args[args.index("-d") + 1])
+    hshop.shop.validate(order)  # a valid order: no exception
+    assert "ORDER_ID" in cmds["status of an order (paste an order id)"]
+    readme = curl_commands("http://127.0.0.1:PORT", order)
+    assert "http://127.0.0.1:PORT/sync/orders" in readme["sync: seconds until the answer"]
+
+
+@pytest.mark.skipif(shutil.which("curl") is None, reason="curl is not installed")
+def test_the_printed_curl_commands_work_from_a_terminal(api):
+    env = {k: v for k, v in os.environ.items() if "proxy" not in k.lower()}
+    cmds = api.curl_commands()
+    for label in ("sync: seconds until the answer", "async: seconds until the answer"):
+        out = subprocess.run(shlex.split(cmds[label]), capture_output=True, text=True, timeout=30, env=env)
+        assert out.returncode == 0, out.stderr
+        assert float(out.stdout.strip().replace("\\n", "")) > 0
+    answer = subprocess.run(shlex.split(cmds["async: the answer itself (202, Location)"]), capture_output=True,
+                            text=True, timeout=30, env=env).stdout
+    assert answer.startswith("HTTP/1.0 202") and "Location: /orders/ord-" in answer
+
+
+# --- lifecycle ----------------------------------------------------------------------------------------
+
+
+def refused(port: int) -> bool:
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=1):
+            return False
+    except OSError:
+        return True
+
+
+def test_stop_is_idempotent_closes_the_port_and_start_reuses_it(hshop):
+    server = OrderApi(hshop, workers=1).start()
+    port = server.port
+    assert request("GET", f"{server.url}/orders/nope").status == 404
+    server.stop()
+    server.stop()
+    assert not server.running and refused(port)
+    with pytest.raises(WorkshopError, match="not running"):
+        _ = server.url
+    with pytest.raises(WorkshopError, match="Nothing answered"):
+        request("GET", f"http://127.0.0.1:{port}/orders/x", timeout=2)
+    server.start()
+    try:
+        assert server.port == port and request("GET", f"{server.url}/orders/nope").status == 404
+    finally:
+        server.stop()
+
+
+def test_the_context_manager_stops_the_server_and_its_workers(hshop):
+    with OrderApi(hshop, workers=1) as server:
+        port = server.port
+        assert server.pool is not None and server.pool.running
+        pool = server.pool
+    assert refused(port) and not pool.running
+
+
+def test_start_api_replaces_the_previous_api_on_the_same_port(hshop):
+    first = start_api(hshop, workers=1)
+    try:
+        second = start_api(hshop, workers=1)
+        assert not first.running and second.running and second.port == first._last_port
+    finally:
+        second.stop()
+
+
+def test_bad_workers_is_one_sentence(hshop):
+    with pytest.raises(WorkshopError, match="whole number from 0 to 32"):
+        OrderApi(hshop, workers=-1)
+
+
+def test_the_server_log_records_requests(api):
+    request("GET", f"{api.url}/nowhere")
+    entry = api.log[-1]
+    assert (entry.method, entry.path, entry.status) == ("GET", "/nowhere", 404)

@@ -1,0 +1,122 @@
+"""Exercises of 06_sync_and_async_together: each checker accepts its solution and explains typical wrong answers."""
+
+from __future__ import annotations
+
+import pytest
+
+from helpers.ex_06 import BUGGY, NEW_STEPS, STATUS_CODES
+from helpers.exercises import evaluate, missing_texts, solution_answer
+
+NAMES = ["06.classify", "06.find_bug", "06.status_codes"]
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_the_solution_is_right(name):
+    ok, sentence = evaluate(name, solution_answer(name))
+    assert ok, sentence
+
+
+def test_every_06_exercise_has_hint_and_solution():
+    assert not [k for k in missing_texts() if k.startswith("ex.06.")]
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_the_placeholder_is_not_yet(name):
+    ok, sentence = evaluate(name, ...)
+    assert not ok and "replace the `...`" in sentence
+
+
+# --- 06.classify ------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("answer", "words"),
+    [
+        (["coupon"], "give a dict"),
+        ({"coupon": "sync"}, "no answer for: fraud_check"),
+        ({**NEW_STEPS, "coupon": "later"}, "'sync' or 'async'"),
+        (dict.fromkeys(NEW_STEPS, "sync"), "synchronous API again"),
+        (dict.fromkeys(NEW_STEPS, "async"), "before we know the price"),
+        ({**NEW_STEPS, "fraud_check": "async"}, "fraud_check is not async"),
+        ({**NEW_STEPS, "invoice_pdf": "sync"}, "PDF"),
+        ({**NEW_STEPS, "coupon": "async", "recommendations": "sync"}, "2 step(s)"),
+    ],
+)
+def test_classify_wrong_answers_get_a_reason(answer, words):
+    ok, sentence = evaluate("06.classify", answer)
+    assert not ok and words in sentence, sentence
+
+
+def test_classify_accepts_any_case_and_spacing():
+    ok, _ = evaluate("06.classify", {k: f" {v.upper()} " for k, v in NEW_STEPS.items()})
+    assert ok
+
+
+# --- 06.find_bug ------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("answer", "words"),
+    [
+        ("A: retries", "give a dict"),
+        ({"A": "retries_dlq"}, "consumer(s) B, C, D"),
+        ({**BUGGY, "A": "retries"}, "not a checklist item"),
+        ({**BUGGY, "B": "duplicates"}, "that is the symptom"),
+        ({**BUGGY, "A": "monitoring"}, "never reaches Lambda"),
+        ({**BUGGY, "C": "duplicates"}, "older* event"),
+        ({**BUGGY, "D": "retries_dlq"}, "delivered twice"),
+        ({**BUGGY, "C": "message_size"}, "consumer C is not about message_size"),
+    ],
+)
+def test_find_bug_wrong_answers_get_a_reason(answer, words):
+    ok, sentence = evaluate("06.find_bug", answer)
+    assert not ok and words in sentence, sentence
+
+
+def test_find_bug_accepts_lower_case_letters():
+    ok, _ = evaluate("06.find_bug", {k.lower(): v.upper() for k, v in BUGGY.items()})
+    assert ok
+
+
+# --- 06.status_codes --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("answer", "words"),
+    [
+        ((202, 201), "give a dict"),
+        ({"accepted": 202}, "no status code for: completed"),
+        ({**STATUS_CODES, "bad_json": "400"}, "whole number"),
+        ({**STATUS_CODES, "accepted": 200}, "only *accepted* it"),
+        ({**STATUS_CODES, "accepted": 201}, "only *accepted* it"),
+        ({**STATUS_CODES, "wrong_method": 404}, "only for POST"),
+        ({**STATUS_CODES, "unknown_order": 400}, "no order has that id"),
+    ],
+)
+def test_status_codes_wrong_answers_get_a_reason(answer, words):
+    ok, sentence = evaluate("06.status_codes", answer)
+    assert not ok and words in sentence, sentence
+
+
+def test_the_status_codes_are_what_the_api_answers(backend):
+    """The exercise's answers are the real API's: checked over HTTP."""
+    from helpers import resources
+    from helpers.api import OrderApi, request
+    from helpers.hybrid import HybridShop
+    from helpers.shop import speed_factor
+
+    before = resources.prefix()
+    resources.set_prefix("t-ex06")
+    try:
+        with speed_factor(0), OrderApi(HybridShop.create(), workers=0) as api:
+            order = api.shop.shop.sample_orders(1)[0]
+            seen = {
+                "accepted": request("POST", f"{api.url}/async/orders", order).status,
+                "completed": request("POST", f"{api.url}/sync/orders", order).status,
+                "bad_json": request("POST", f"{api.url}/sync/orders", data="{").status,
+                "unknown_order": request("GET", f"{api.url}/orders/ord-none").status,
+                "wrong_method": request("DELETE", f"{api.url}/async/orders").status,
+            }
+    finally:
+        resources.set_prefix(before)
+    assert seen == STATUS_CODES

@@ -1,0 +1,181 @@
+"""Which steps stay synchronous: the decision table, the predictions, the hybrid path and per-step progress."""
+
+from __future__ import annotations
+
+import pytest
+
+from helpers import resources
+from helpers.hybrid import (
+    CALLER_NEEDS_ANSWER,
+    CONFIRMED,
+    HybridShop,
+    decide,
+    predict,
+    prediction_table,
+    status_document,
+)
+from helpers.messages import WorkshopError
+from helpers.shop import STEPS, Status, load_profile, speed_factor
+from helpers.workers import wait_until
+
+
+@pytest.fixture(scope="module")
+def hshop(backend):
+    before = resources.prefix()
+    resources.set_prefix("t-hybrid")
+    shop = HybridShop.create(visibility_timeout=2)
+    yield shop
+    resources.set_prefix(before)
+
+
+@pytest.fixture(autouse=True)
+def fresh(hshop):
+    hshop.shop.reset()
+    hshop.shop.set_failure_rates(0)
+    with speed_factor(0):
+        yield
+    hshop.shop.reset()
+
+
+# --- the decision table -------------------------------------------------------------------------------
+
+
+def test_the_caller_waits_for_validate_inventory_payment_and_not_the_rest():
+    d = decide(load_profile())
+    assert d.sync_steps == ("validate", "inventory", "payment")
+    assert d.async_steps == ("shipping", "email", "points")
+    assert set(CALLER_NEEDS_ANSWER) == set(STEPS)
+
+
+def test_the_table_carries_the_profile_numbers_and_a_reason_per_step():
+    profile = load_profile()
+    table = decide(profile).table()
+    assert table.column("step") == list(STEPS)
+    assert table.column("median (ms)") == [profile[s].median_ms for s in STEPS]
+    assert all(len(why) > 30 for why in table.column("why"))
+    assert "payment" in str(table) and "<table>" in table._repr_html_()
+
+
+def test_flags_can_be_overridden_but_validate_always_stays_sync():
+    d = decide(load_profile(), {"payment": False, "email": True, "validate": False})
+    assert d.sync_steps == ("validate", "inventory", "email")
+    with pytest.raises(WorkshopError, match="refund"):
+        decide(load_profile(), {"refund": True})
+
+
+def test_decide_on_a_shop_uses_its_current_settings(hshop):
+    hshop.shop.configure("payment", median_ms=1000)
+    row = next(r for r in decide(hshop.shop).rows if r.step == "payment")
+    assert row.median_ms == 1000
+
+
+def test_predictions_order_the_designs_by_wait_and_by_errors():
+    with speed_factor(1):
+        sync, hybrid, async_ = predict(decide(load_profile()))
+    assert (sync.design, hybrid.design, async_.design) == ("sync", "hybrid", "async")
+    assert sync.median_ms == sum(p.median_ms for p in load_profile().values())
+    assert sync.median_ms > hybrid.median_ms > async_.median_ms
+    assert sync.error_share > hybrid.error_share > async_.error_share == 0
+    assert hybrid.waits_for == ("validate", "inventory", "payment")
+    assert "confirmed" in hybrid.knows and "received" in async_.knows
+    assert len(prediction_table([sync, hybrid, async_]).rows) == 3
+
+
+# --- the status document -------------------------------------------------------------------------------
+
+
+def test_status_document_lists_every_step_with_pending_and_counts_done():
+    doc = status_document({"order_id": "o", "status": Status.ACCEPTED, "steps": {"inventory": "ok"}})
+    assert list(doc["steps"]) == list(STEPS)
+    assert doc["steps"]["validate"] == "ok" and doc["steps"]["payment"] == "pending"
+    assert (doc["steps_done"], doc["steps_total"]) == (2, 6)
+    failed = status_document({"order_id": "o", "status": Status.FAILED, "steps": {"payment": "failed"},
+                              "failed_step": "payment", "error": "declined"})
+    assert failed["failed_step"] == "payment" and failed["error"] == "declined"
+
+
+# --- the hybrid path ----------------------------------------------------------------------------------
+
+
+def test_accept_hybrid_confirms_after_payment_and_queues_the_rest(hshop):
+    with hshop.pool(1):
+        answer = hshop.accept_hybrid(hshop.shop.sample_orders(1)[0])
+        assert answer.ok and answer.http_status == 201 and answer.status == CONFIRMED
+        assert [s.step for s in answer.spans] == ["validate", "inventory", "payment"]
+        assert answer.queued_steps == ("shipping", "email", "points")
+        assert hshop.wait_until_finished([answer.order_id], 10)
+    doc = hshop.status_of(answer.order_id)
+    assert doc["status"] == Status.COMPLETED and doc["steps_done"] == 6
+    effects = hshop.shop.store.effects([answer.order_id])
+    assert all(counter[answer.order_id] == 1 for counter in effects.values())
+
+
+def test_a_failing_sync_step_answers_at_once_and_queues_nothing(hshop):
+    before = resources.queue_depth(hshop.queue_url)["visible"]
+    with hshop.shop.service("inventory").outage():
+        answer = hshop.accept_hybrid(hshop.shop.sample_orders(1)[0])
+    assert answer.status == Status.FAILED and answer.http_status == 502
+    assert answer.failed_step == "inventory" and answer.outcome == "unavailable"
+    assert resources.queue_depth(hshop.queue_url)["visible"] == before
+    doc = hshop.status_of(answer.order_id)
+    assert doc["status"] == Status.FAILED and doc["steps"]["inventory"] == "unavailable"
+    assert hshop.shop.store.effects([answer.order_id])["payments"][answer.order_id] == 0
+
+
+def test_an_invalid_order_is_rejected_and_nothing_is_stored(hshop):
+    before = hshop.shop.store.count("orders")
+    answer = hshop.accept_hybrid({"customer_id": "cust-aiko", "items": []})
+    assert answer.status == Status.REJECTED and answer.http_status == 400 and "item" in answer.error
+    assert hshop.shop.store.count("orders") == before
+
+
+def test_all_steps_sync_completes_without_the_queue(hshop):
+    everything = HybridShop(hshop.shop, hshop.queue_url, sync_steps=STEPS)
+    answer = everything.accept_hybrid(hshop.shop.sample_orders(1)[0])
+    assert answer.ok and answer.queued_steps == ()
+    assert everything.status_of(answer.order_id)["status"] == Status.COMPLETED
+
+
+def test_unknown_sync_steps_are_one_sentence(hshop):
+    with pytest.raises(WorkshopError, match="gift"):
+        HybridShop(hshop.shop, hshop.queue_url, sync_steps=("validate", "gift"))
+
+
+def test_the_full_async_path_marks_every_step(hshop):
+    answer = hshop.accept_order(hshop.shop.sample_orders(1)[0])
+    with hshop.pool(1):
+        assert hshop.wait_until_finished([answer.order_id], 10)
+    doc = hshop.status_of(answer.order_id)
+    assert doc["status"] == Status.COMPLETED and set(doc["steps"].values()) == {"ok"}
+
+
+def test_a_failed_queued_step_marks_the_order_failed_at_that_step(hshop):
+    answer = hshop.accept_hybrid(hshop.shop.sample_orders(1)[0])
+    with hshop.shop.service("email").outage(), hshop.pool(1):
+        assert hshop.wait_until_finished([answer.order_id], 10)
+    doc = hshop.status_of(answer.order_id)
+    assert doc["status"] == Status.FAILED and doc["failed_step"] == "email"
+    assert doc["steps"]["shipping"] == "ok" and doc["steps"]["email"] == "unavailable"
+    assert doc["steps"]["points"] == "pending"
+
+
+def test_with_retries_a_failed_queued_step_comes_back(hshop):
+    hshop.retry_failures = True
+    try:
+        answer = hshop.accept_hybrid(hshop.shop.sample_orders(1)[0])
+        pool = hshop.pool(1, visibility_timeout=0)
+        email = hshop.shop.service("email")
+        email.take_down()
+        with pool:
+            assert wait_until(lambda: pool.stats.failed >= 1, 10)
+            email.restore()
+            assert hshop.wait_until_finished([answer.order_id], 10)
+        assert hshop.status_of(answer.order_id)["status"] == Status.COMPLETED
+    finally:
+        hshop.retry_failures = False
+        hshop.shop.service("email").restore()
+
+
+def test_the_sync_path_is_recorded_as_finished(hshop):
+    result = hshop.place_order_sync(hshop.shop.sample_orders(1)[0])
+    assert result.ok and hshop.final_status[result.order_id] == Status.COMPLETED

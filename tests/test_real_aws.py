@@ -1,0 +1,167 @@
+"""07_real_aws's helpers: the preflight, the fan-out with queue policies, the DLQ + redrive (native and
+fallback), the optional Lambda section, and the plan that bounds the bill."""
+
+from __future__ import annotations
+
+import json
+import secrets
+
+import botocore.exceptions
+import pytest
+
+from helpers import real_aws, resources
+from helpers.backend import BackendInfo, client
+from helpers.cost import estimate
+
+
+@pytest.fixture
+def own_prefix(backend):
+    mine = resources.prefix()
+    resources.set_prefix(f"t-ra{secrets.token_hex(2)}")
+    yield resources.prefix()
+    resources.teardown()
+    resources.set_prefix(mine)
+
+
+@pytest.fixture
+def shop(own_prefix):
+    from helpers.shop import Shop, speed_factor
+
+    with speed_factor(0):
+        yield Shop.create()
+
+
+def test_the_preflight_says_where_what_and_how_much(own_prefix):
+    plan = real_aws.Plan07()
+    pre = real_aws.preflight_07(plan)
+    text = "\n".join(pre.lines())
+    assert pre.info.account in text and pre.info.region in text and own_prefix in text
+    assert f"{own_prefix}-rt-orders-dlq" in text and f"{own_prefix}-shop-orders" in text
+    assert f"{own_prefix}-order-events" in text and f"{own_prefix}-express" in text
+    assert "lambda function" not in text
+    assert pre.planned_calls == sum(plan.calls().values()) and pre.planned.total_usd > 0
+    with_lambda = real_aws.Plan07(deploy_lambda=True).creates()
+    assert with_lambda["lambda function"] == ["worker"] and "lambda-orders" in with_lambda["sqs queue"]
+
+
+def test_on_real_aws_the_preflight_warns_with_account_and_cost(own_prefix):
+    real = BackendInfo("aws", "ap-northeast-1", "111122223333", None, serialized=False, arn="arn:aws:iam::1:user/a")
+    pre = real_aws.Preflight(real, own_prefix, [("sqs queue", f"{own_prefix}-orders")],
+                             estimate({("sqs", "SendMessage"): 1000}))
+    text = "\n".join(pre.lines())
+    assert pre.mode == "aws" and "REAL AWS: account 111122223333, region ap-northeast-1" in text
+    assert "about 1000 billed requests" in text and "99_cleanup" in text
+    endpoint = real_aws.Preflight(BackendInfo("aws", "ap-northeast-1", "1", "http://localhost:4566", True),
+                                  own_prefix, [], estimate({}))
+    assert endpoint.mode == "endpoint" and "NOT real AWS" in "\n".join(endpoint.lines())
+
+
+def test_fanout_reaches_every_subscriber_and_the_filter_applies(shop):
+    fan = real_aws.fanout_run(shop, n=7)
+    assert fan.complete, (fan.expected, fan.received)
+    assert fan.received == {"shipping": 7, "email": 7, "points": 7, "express": 2}  # every third is express
+    assert len(fan.publish_ms) == 7 and fan.policy_wait_s >= 0
+    for sub in real_aws.FANOUT_SUBSCRIBERS:  # the policy real AWS needs is on every queue
+        url = client("sqs").get_queue_url(QueueName=resources.name(sub))["QueueUrl"]
+        policy = json.loads(client("sqs").get_queue_attributes(QueueUrl=url, AttributeNames=["Policy"])
+                            ["Attributes"]["Policy"])
+        assert policy["Statement"][0]["Principal"] == {"Service": "sns.amazonaws.com"}
+    again = real_aws.fanout_run(shop, n=3)  # a second run reuses everything and starts from empty queues
+    assert again.complete and again.received["shipping"] == 3
+
+
+def test_wait_for_delivery_probes_until_every_queue_got_one_and_leaves_them_empty(own_prefix):
+    topic = resources.ensure_topic("probe")
+    urls = [resources.ensure_queue(f"probe-{i}") for i in range(2)]
+    for url in urls:
+        resources.subscribe_queue(topic, url, filter_policy={"shipping_speed": ["express"]})
+    assert real_aws.wait_for_delivery(topic, urls, {"shipping_speed": "express"}, timeout_s=30) < 30
+    assert all(resources.queue_depth(u)["visible"] == 0 for u in urls)
+
+
+def test_an_outage_fills_the_dlq_and_the_redrive_completes_every_order(shop):
+    run = real_aws.dlq_run(shop, n=4)
+    assert run.in_dlq == 4 and len(run.orders) == 4
+    assert run.redrive.moved == 4 and run.redrive.method in ("StartMessageMoveTask", "receive-send-delete")
+    assert run.all_completed, run.statuses
+
+
+def _dlq_with(n: int) -> tuple[str, str]:
+    dlq = resources.ensure_queue("redrive-dlq")
+    src = resources.ensure_queue("redrive-src", dlq_arn=resources.queue_arn(dlq))
+    for start in range(0, n, 10):
+        client("sqs").send_message_batch(QueueUrl=dlq, Entries=[
+            {"Id": str(i), "MessageBody": f"m{i}",
+             "MessageAttributes": {"order_id": {"DataType": "String", "StringValue": f"o{i}"}}}
+            for i in range(start, min(n, start + 10))])
+    return dlq, src
+
+
+def test_redrive_falls_back_when_the_backend_lacks_start_message_move_task(own_prefix, monkeypatch):
+    dlq, src = _dlq_with(13)
+    sqs = client("sqs")
+
+    def missing(**kwargs):  # what an emulator without the operation answers
+        raise botocore.exceptions.ClientError({"Error": {"Code": "500", "Message": "Internal"}}, "StartMessageMoveTask")
+
+    monkeypatch.setattr(sqs, "start_message_move_task", missing)
+    result = real_aws.redrive(dlq, src)
+    assert result.method == "receive-send-delete" and result.moved == 13 and "StartMessageMoveTask" in result.note
+    assert resources.queue_depth(dlq)["visible"] == 0
+    moved = sqs.receive_message(QueueUrl=src, MaxNumberOfMessages=10, MessageAttributeNames=["All"])["Messages"]
+    assert all(m["MessageAttributes"]["order_id"]["StringValue"].startswith("o") for m in moved)
+
+
+def test_redrive_uses_start_message_move_task_where_the_backend_has_it(own_prefix, monkeypatch):
+    dlq, src = _dlq_with(3)
+    sqs = client("sqs")
+    calls = []
+
+    def start(**kwargs):
+        calls.append(kwargs)
+        return {"TaskHandle": "task-handle-0123456789abcdef0123456789"}
+
+    def tasks(**kwargs):
+        return {"Results": [{"Status": "COMPLETED", "ApproximateNumberOfMessagesMoved": 3}]}
+
+    monkeypatch.setattr(sqs, "start_message_move_task", start)
+    monkeypatch.setattr(sqs, "list_message_move_tasks", tasks)
+    result = real_aws.redrive(dlq, src)
+    assert result.method == "StartMessageMoveTask" and result.moved == 3
+    assert calls == [{"SourceArn": resources.queue_arn(dlq), "DestinationArn": resources.queue_arn(src)}]
+
+
+def test_redrive_does_not_hide_a_real_error(own_prefix, monkeypatch):
+    dlq, src = _dlq_with(1)
+    sqs = client("sqs")
+
+    def denied(**kwargs):
+        raise botocore.exceptions.ClientError({"Error": {"Code": "AccessDenied", "Message": "no"}}, "StartMessageMoveTask")
+
+    monkeypatch.setattr(sqs, "start_message_move_task", denied)
+    with pytest.raises(botocore.exceptions.ClientError, match="AccessDenied"):
+        real_aws.redrive(dlq, src)
+    assert resources.queue_depth(dlq)["visible"] == 1  # nothing moved behind our back
+
+
+def test_the_lambda_section_is_skipped_by_default_and_only_deploys_where_code_cannot_run(shop):
+    skipped = real_aws.lambda_run(shop, deploy=False)
+    assert skipped.state == "skipped" and skipped.deployment is None and "DEPLOY_LAMBDA" in skipped.note
+    assert not [f for f in resources.find_resources() if f.kind == "lambda function"]
+    deployed = real_aws.lambda_run(shop, deploy=True)
+    assert deployed.state == "deployed" and deployed.orders == 0  # moto stores the function, runs nothing
+    url = resources.ensure_queue("lambda-orders", visibility_timeout=60)
+    assert resources.queue_depth(url)["visible"] == 0  # no order was sent to the Lambda's queue
+    env = client("lambda").get_function(FunctionName=deployed.deployment.function_name)["Configuration"][
+        "Environment"]["Variables"]
+    assert env["WORKSHOP_RECORD_FN"] == "helpers.lambda_deploy:shop_record"
+
+
+def test_round_trip_is_measured(own_prefix):
+    assert 0 < real_aws.round_trip_ms(n=3) < 5000
+
+
+def test_billed_units_count_requests_and_request_units_not_lambda_usage():
+    est = estimate({("sqs", "SendMessage"): 5, ("dynamodb", "PutItem"): 2, ("sts", "GetCallerIdentity"): 1},
+                   usage={"lambda.requests": 100})
+    assert real_aws.billed_units(est) == 7
