@@ -35,6 +35,8 @@ def moto_server(port: int | None = None, timeout_s: float = 30.0) -> Iterator[st
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
         start_new_session=True,
+        # The server must not see the caller's AWS_* settings (a missing AWS_PROFILE breaks every request).
+        env={k: v for k, v in os.environ.items() if not k.startswith("AWS_")},
     )
     url = f"http://127.0.0.1:{port}"
     try:
