@@ -48,6 +48,7 @@ from urllib.parse import unquote, urlsplit
 from .hybrid import HTTP_FOR_OUTCOME, HybridShop
 from .messages import WorkshopError, say
 from .shop import Status, percentile
+from .tables import Table
 from .workers import WorkerPool
 
 HOST = "127.0.0.1"
@@ -149,15 +150,18 @@ class OrderApi:
 
     ``OrderApi(shop).start()`` or ``with OrderApi(shop) as api: …``; :func:`start_api` is the
     notebook's one-liner. ``workers`` worker threads execute queued orders (0: none, orders stay
-    ``ACCEPTED``). ``port=0`` picks a free port; after :meth:`stop`, :meth:`start` tries the
+    ``ACCEPTED``), taking ``batch_size`` messages per receive (1 by default: an order starts as
+    soon as any worker is free, instead of waiting behind nine others in one worker's batch). ``port=0`` picks a free port; after :meth:`stop`, :meth:`start` tries the
     same port again so the ``curl`` commands you copied keep working.
     """
 
-    def __init__(self, shop: HybridShop | None = None, *, workers: int = 2, port: int = 0) -> None:
+    def __init__(self, shop: HybridShop | None = None, *, workers: int = 2, port: int = 0,
+                 batch_size: int = 1) -> None:
         if not isinstance(workers, int) or isinstance(workers, bool) or not 0 <= workers <= 32:
             raise WorkshopError("api.bad_workers", value=workers)
         self.shop = shop if shop is not None else HybridShop.create()
         self.workers = workers
+        self.batch_size = batch_size
         self._wanted_port = port
         self._last_port: int | None = None
         self._server: _Server | None = None
@@ -181,7 +185,7 @@ class OrderApi:
             self._server, self._thread = server, thread
             self._last_port = int(server.server_address[1])
             if self.workers:
-                self.pool = self.shop.pool(self.workers).start()
+                self.pool = self.shop.pool(self.workers, batch_size=self.batch_size).start()
             atexit.register(self.stop)
         return self
 
@@ -362,8 +366,7 @@ def start_api(shop: HybridShop | None = None, *, workers: int = 2) -> OrderApi:
     port = 0
     while _started:
         old = _started.pop()
-        if old.running:
-            port = old.port
+        port = old._last_port or port
         old.stop()
     api = OrderApi(shop, workers=workers, port=port)
     try:
@@ -494,6 +497,14 @@ class Comparison:
         """How many times longer the median of ``slow`` is than that of ``fast``."""
         return self.p50(slow) / self.p50(fast)
 
+    def only(self, *paths: str) -> Comparison:
+        """The same measurements, for some endpoints only (e.g. to plot two of three)."""
+        return Comparison({p: self.runs[p] for p in paths}, dict(self.finished_at))
+
+    def merged(self, other: Comparison) -> Comparison:
+        """This comparison and ``other`` together (e.g. a third endpoint measured later)."""
+        return Comparison({**self.runs, **other.runs}, {**self.finished_at, **other.finished_at})
+
     def until_done_ms(self, path: str) -> list[float]:
         """Per order sent to ``path``: from sending the request until the order was COMPLETED or FAILED, ms."""
         return [(self.finished_at[r.order_id] - r.start) * 1000 for r in self.runs[path].responses
@@ -502,18 +513,26 @@ class Comparison:
 
 def compare_endpoints(api: OrderApi, n: int = 10,
                       paths: Sequence[str] = ("/sync/orders", "/async/orders"), *,
-                      start: int = 0, timeout_s: float = 60) -> Comparison:
+                      start: int = 0, interleave: bool = True, timeout_s: float = 60) -> Comparison:
     """``n`` sample orders to each of ``paths`` over HTTP, then wait until every order is finished.
 
-    Each endpoint gets its own orders (the next ``n`` samples), sent one after another by one
-    client, as in the webinar's terminal.
+    One client sends one request after another, as in the webinar's terminal. ``interleave``
+    (default) takes the endpoints in turn — sync, async, sync, async … — so every endpoint
+    meets the same conditions (the same busy workers, the same other programs on the laptop);
+    ``False`` sends all of one endpoint's orders, then the next one's. Each endpoint gets its own
+    orders (sample orders from ``start`` on).
     """
     if not isinstance(n, int) or isinstance(n, bool) or not 1 <= n <= 200:
         raise WorkshopError("api.bad_n", value=n)
     shop = api.shop
-    runs = {}
-    for i, path in enumerate(paths):
-        runs[path] = measure(api, path, shop.shop.sample_orders(n, start=start + i * n))
+    base = _base(api)
+    payloads = {path: shop.shop.sample_orders(n, start=start + i * n) for i, path in enumerate(paths)}
+    answers: dict[str, list[HttpResponse]] = {path: [] for path in paths}
+    order = ([(k, path) for k in range(n) for path in paths] if interleave
+             else [(k, path) for path in paths for k in range(n)])
+    for k, path in order:
+        answers[path].append(request("POST", base + path, payloads[path][k]))
+    runs = {path: HttpRun(path, answers[path]) for path in paths}
     ids = [oid for run in runs.values() for r in run.responses if r.status in (201, 202) and (oid := r.order_id)]
     shop.wait_until_finished(ids, timeout_s)
     with shop._lock:
@@ -613,6 +632,90 @@ def follow_order(api: OrderApi, payload: Any, *, path: str = "/async/orders", in
     done_at = api.shop.finished_at.get(oid or "")
     finished = (done_at - t0) * 1000 if done_at is not None else None
     return StatusTimeline(path, post, samples, float(interval_ms), finished)
+
+
+# --- what the customer is told -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Told:
+    """One order through one endpoint: the answer the customer got, and how the order ended."""
+
+    case: str
+    path: str
+    http_status: int
+    ms: float
+    message: str
+    final_status: str | None
+    failed_step: str | None
+
+
+@dataclass
+class ToldResult:
+    """The same situations through every endpoint."""
+
+    rows: list[Told]
+
+    def row(self, case: str, path: str) -> Told:
+        """The row of one case and endpoint."""
+        return next(r for r in self.rows if r.case == case and r.path == path)
+
+    def table(self) -> Table:
+        """Case, endpoint, HTTP status, time, what the customer was told, and how the order ended."""
+        t = Table(["situation", "endpoint", "HTTP", "answered in (ms)", "what the customer is told", "how it ended"],
+                  title="What the customer is told, per design")
+        for r in self.rows:
+            ended = f"{r.final_status} at {r.failed_step}" if r.failed_step else str(r.final_status)
+            t.rows.append([r.case, f"POST {r.path}", r.http_status, r.ms, r.message, ended])
+        return t
+
+    def _repr_html_(self) -> str:
+        return self.table()._repr_html_()
+
+    def __str__(self) -> str:
+        return str(self.table())
+
+
+def wait_final(api: OrderApi, order_id: str, *, timeout_s: float = 15, interval_ms: float = 20) -> dict[str, Any]:
+    """Poll ``GET /orders/{id}`` until the order is COMPLETED or FAILED (or ``timeout_s``); the last answer."""
+    deadline = time.perf_counter() + timeout_s
+    while True:
+        doc = request("GET", f"{api.url}/orders/{order_id}").body
+        doc = doc if isinstance(doc, dict) else {}
+        if doc.get("status") in FINAL or time.perf_counter() > deadline:
+            return doc
+        time.sleep(interval_ms / 1000)
+
+
+PATHS: tuple[str, ...] = ("/sync/orders", "/hybrid/orders", "/async/orders")
+
+
+def what_the_customer_is_told(api: OrderApi, *, down: str = "payment", start: int = 0) -> ToldResult:
+    """One order per endpoint with every service up, then one each while ``down`` is down.
+
+    For each: the HTTP status, what the answer tells the customer, and how the order ended
+    (polled until final; the outage lasts until every order has ended, so the async order meets
+    it too).
+    """
+    shop = api.shop.shop
+    svc = shop.service(down)  # a clear error for an unknown step
+    cases = [(say("api.case.up"), False), (say("api.case.down", service=svc.name), True)]
+    rows: list[Told] = []
+    for i, (case, outage) in enumerate(cases):
+        payloads = shop.sample_orders(len(PATHS), start=start + i * len(PATHS))
+        if outage:
+            svc.take_down()
+        try:
+            answers = [(path, request("POST", api.url + path, p)) for path, p in zip(PATHS, payloads, strict=True)]
+            for path, r in answers:
+                body = r.body if isinstance(r.body, dict) else {}
+                final = wait_final(api, r.order_id) if r.order_id else {}
+                rows.append(Told(case, path, r.status, r.ms, str(body.get("message") or body.get("error")),
+                                 final.get("status"), final.get("failed_step")))
+        finally:
+            if outage:
+                svc.restore()
+    return ToldResult(rows)
 
 
 # --- curl ----------------------------------------------------------------------------------------

@@ -251,7 +251,7 @@ def run_async(ashop: AsyncShop, payloads: Sequence[Any], *, workers: int = 2, ti
     finally:
         series = sampler.stop() if sampler else None
         if own:
-            pool.stop()
+            pool.stop(wait=False)  # idle now; the threads end with their current long poll
     after = pool.stats
     delta = WorkerStats(**{k: v - before.as_dict()[k] for k, v in after.as_dict().items()})
     with ashop._lock:
@@ -363,7 +363,7 @@ def scaling_run(ashop: AsyncShop, burst: int, worker_counts: Sequence[int] = (1,
                 if bar is not None:
                     bar.update(1)
         finally:
-            pool.stop()
+            pool.stop(wait=False)  # idle now; the threads end with their current long poll
             if bar is not None:
                 bar.close()
     return runs

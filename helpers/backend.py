@@ -332,6 +332,10 @@ def _install_ipython_handler() -> None:
         return
 
     def handler(self: Any, etype: type, value: BaseException, tb: Any, tb_offset: int | None = None) -> list[str]:
-        return [f"\x1b[1;31m⚠ {value}\x1b[0m"]
+        stb = [f"\x1b[1;31m⚠ {value}\x1b[0m"]
+        # IPython 8/9 only *returns* a custom handler's traceback (run_code ignores it): show it ourselves,
+        # or the cell fails with no output at all.
+        self._showtraceback(etype, value, stb)
+        return stb
 
     shell.set_custom_exc((WorkshopError,), handler)

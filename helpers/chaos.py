@@ -206,9 +206,10 @@ def chaos_run(config: ChaosConfig | None = None, *, shop: Shop | None = None,
     run_id = uuid.uuid4().hex[:6]
     payloads = _payloads(shop, cfg.orders, run_id)
     ids = [p["order_id"] for p in payloads]
-    dup_at = dict(zip(sorted(rng.sample(range(cfg.orders), cfg.duplicates)),
-                      rng.sample(range(cfg.orders), cfg.duplicates), strict=True))  # when → which earlier order
-    poison_at = set(rng.sample(range(cfg.orders), min(cfg.poison, cfg.orders)))
+    dup_at = set(rng.sample(range(cfg.orders), cfg.duplicates))  # after these orders, resend an earlier one
+    # Poison arrives early (in the first fifth of the orders): it needs maxReceiveCount visibility
+    # timeouts to reach the DLQ, and the run cannot end before it has.
+    poison_at = set(rng.sample(range(max(cfg.poison, cfg.orders // 5)), min(cfg.poison, cfg.orders)))
     poison_bodies = [POISON_TEMPLATES[i % len(POISON_TEMPLATES)].format(n=f"{run_id}-{i}") for i in range(cfg.poison)]
     chaos = Chaos(kill_rate=cfg.kill_rate, slow=set(rng.sample(ids, cfg.slow)),
                   slow_s=cfg.visibility_timeout * 1.5, seed=cfg.seed)
@@ -247,9 +248,10 @@ def chaos_run(config: ChaosConfig | None = None, *, shop: Shop | None = None,
                     accepted.append(answer.order_id)
                 if i in poison_at:
                     pipe.send_raw(next(poison_iter))
-                if i in dup_at and dup_at[i] < len(accepted):
-                    pipe.send_duplicate(accepted[dup_at[i]])
-                    duplicates.append(accepted[dup_at[i]])
+                if i in dup_at and accepted:
+                    again = accepted[rng.randrange(len(accepted))]
+                    pipe.send_duplicate(again)
+                    duplicates.append(again)
                 _update(bar, pipe, accepted)
             for body in poison_iter:  # fewer orders than poison messages: send the rest now
                 pipe.send_raw(body)

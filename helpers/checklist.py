@@ -43,7 +43,7 @@ from .messages import WorkshopError, say
 from .resources import ensure_queue, ensure_table, ensure_topic, purge, queue_arn, queue_depth
 from .shop import Order, Shop, speed_factor
 from .tables import Table
-from .workers import Worker, WorkerPool, batch_handler, fake_sqs_event, wait_until
+from .workers import Worker, batch_handler, fake_sqs_event
 
 #: The checklist, in the order the notebook walks through it.
 ITEMS: tuple[str, ...] = ("ordering", "duplicates", "retries_dlq", "visibility", "message_size", "monitoring",
@@ -413,16 +413,21 @@ class MonitoringResult:
 
 
 def monitoring_demo(*, stuck_s: float = 1.0, produce_s: float = 1.4, rate_per_s: float = 25,
-                    interval_s: float = 0.1, workers: int = 2, age_threshold_s: float = 0.5) -> MonitoringResult:
+                    interval_s: float = 0.1, age_threshold_s: float = 0.5) -> MonitoringResult:
     """A producer sends ``rate_per_s`` messages a second for ``produce_s``; the consumer is stuck
-    (not running) until ``stuck_s``, then ``workers`` drain the queue. Depth and the age of the
-    oldest message are sampled every ``interval_s`` until the queue is empty.
+    (does nothing) until ``stuck_s``, then takes up to 10 messages per look. Depth and the age of
+    the oldest message are sampled every ``interval_s`` until the producer is done and the queue
+    is empty.
 
     What it shows: depth alone says "busy"; the **age** says "customers are waiting" — it grows by
     one second per second while nobody consumes, whatever the traffic, which is why it is the
     alarm to have. ``age_threshold_s`` is the demo's alarm threshold (on AWS: minutes).
+
+    The consumer is one :class:`~helpers.workers.Worker` driven turn by turn
+    (:meth:`~helpers.workers.Worker.run_once`) from the sampling loop, so nothing is left running.
     """
-    if not (0 < stuck_s <= 5 and stuck_s < produce_s <= 10 and 1 <= rate_per_s <= 100):
+    if not (0 < stuck_s <= 5 and stuck_s < produce_s <= 10 and 1 <= rate_per_s <= 100
+            and 0.02 <= interval_s <= 1):
         raise WorkshopError("checklist.bad_monitoring", stuck_s=stuck_s, produce_s=produce_s, rate=rate_per_s)
     url = ensure_queue("lab-monitor", visibility_timeout=5)
     purge(url)
@@ -444,7 +449,7 @@ def monitoring_demo(*, stuck_s: float = 1.0, produce_s: float = 1.4, rate_per_s:
         if record.json_body.get("run") == run:
             consumed.append(record.json_body["n"])
 
-    pool = WorkerPool(url, batch_handler(record_fn), workers=workers, name="lab-monitor")
+    consumer = Worker(url, batch_handler(record_fn), wait_time_s=0, name="lab-monitor")
     producer = threading.Thread(target=produce, name="lab-monitor-producer", daemon=True)
     samples: list[MonitorSample] = []
     start = time.monotonic()
@@ -452,20 +457,16 @@ def monitoring_demo(*, stuck_s: float = 1.0, produce_s: float = 1.4, rate_per_s:
     try:
         while True:
             t = time.monotonic() - start
-            if t >= stuck_s and not pool.running:
-                pool.start()
+            if t >= stuck_s:
+                consumer.run_once()  # the consumer has recovered: one receive → process → delete turn
             depth = queue_depth(url)
             samples.append(MonitorSample(t, depth["visible"], depth["in_flight"], oldest_message_age_s(url)))
-            if not producer.is_alive() and depth["visible"] + depth["in_flight"] == 0 and t > stuck_s:
-                break
-            if t > produce_s + 10:
+            if (not producer.is_alive() and depth["visible"] + depth["in_flight"] == 0) or t > produce_s + 10:
                 break
             time.sleep(max(0.0, interval_s - (time.monotonic() - start - t)))
     finally:
         stop.set()
         producer.join(timeout=5)
-        pool.stop()
-    wait_until(lambda: len(consumed) >= produced, 2)
     return MonitoringResult(samples, stuck_s, produced, len(set(consumed)), age_threshold_s)
 
 

@@ -55,6 +55,8 @@ def _check_routes(answer: Any) -> str:
     if not isinstance(answer, dict):
         raise Wrong("ex.04.predict_routes.not_dict", kind=type(answer).__name__)
     expected = expected_routes()
+    if any(v is Ellipsis for v in answer.values()):
+        raise Wrong("ex.04.predict_routes.unfilled")
     missing = [n for n in expected if n not in answer]
     if missing:
         raise Wrong("ex.04.predict_routes.missing_queue", names=", ".join(missing))

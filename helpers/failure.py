@@ -77,11 +77,12 @@ class OutageRun:
     emails: dict[str, int]  # order id → e-mails records (from the e-mails table)
     email_attempts: int  # e-mail deliveries tried, failures included
     t0: float = 0.0  # perf_counter at the series' t = 0
+    warmup: list[Any] = field(default_factory=list)  # one order placed first, not timed (a kernel's first calls are slow)
 
     @property
     def order_ids(self) -> list[str]:
-        """Every accepted order."""
-        return [p.order_id for p in [*self.before, *self.during] if p.ok and p.order_id]
+        """Every accepted order (the warm-up order included: it needs its e-mail too)."""
+        return [p.order_id for p in [*self.warmup, *self.before, *self.during] if p.ok and p.order_id]
 
     def accept_ms(self, phase: str) -> list[float]:
         """Response times of the orders accepted ``"before"`` or ``"during"`` the outage, real ms."""
@@ -102,25 +103,44 @@ class OutageRun:
         return bool(self.order_ids) and all(self.emails.get(o, 0) == 1 for o in self.order_ids)
 
 
+#: Notebook 05's own fan-out (a topic and queues of its own, so notebook 04's extra subscribers
+#: on ``order-events`` never get these events): queue short name → the step its workers run.
+OUTAGE_TOPIC = "outage-events"
+OUTAGE_SERVICES: dict[str, str] = {"outage-shipping": "shipping", "outage-email": "email", "outage-points": "points"}
+
+
+def outage_fanout(shop: Shop, *, visibility_timeout: int = 1, max_receive_count: int = 10) -> Any:
+    """Notebook 04's fan-out for this notebook: topic ``<prefix>-outage-events``, one queue per service.
+
+    The e-mail queue gets a short visibility timeout (failed e-mails are tried again soon) and a
+    DLQ with a ``maxReceiveCount`` large enough that a short outage sends nothing there.
+    """
+    from .fanout import FanoutShop
+
+    return FanoutShop.create(shop, services=OUTAGE_SERVICES, topic=OUTAGE_TOPIC, queue_options={
+        "outage-email": {"dlq": True, "max_receive_count": max_receive_count, "visibility_timeout": visibility_timeout}})
+
+
 def outage_run(fshop: Any, *, before: int = 10, during: int = 10, outage_s: float = 2.0,
-               timeout_s: float = 30) -> OutageRun:
+               subscriber: str = "outage-email", timeout_s: float = 30) -> OutageRun:
     """Place orders through the fan-out, take the e-mail service down for ``outage_s``, restore it.
 
-    ``fshop`` is a :class:`helpers.fanout.FanoutShop` with an ``email`` subscriber. Every service
-    gets one worker; the e-mail queue's depth is sampled throughout. Returns when every order
-    got its e-mail (or after ``timeout_s``).
+    ``fshop`` is a :class:`helpers.fanout.FanoutShop` whose subscriber ``subscriber`` sends the
+    e-mails. Every service gets one worker; the e-mail queue's depth is sampled throughout.
+    Returns when every order got its e-mail (or after ``timeout_s``).
     """
-    sub = fshop["email"]
+    sub = fshop[subscriber]
     shop: Shop = fshop.shop
     email = shop.service("email")
     sampler = DepthSampler(sub.queue_url, interval_s=0.05)
     fshop.reset_counts()
     fshop.start(workers=1)
     try:
+        warmup = fshop.place_order(fshop.sample_orders(1, start=before + during)[0])  # first calls of a kernel are slow
         sampler.start()
         t0 = time.perf_counter() - sampler.now()
         first = fshop.place_many(fshop.sample_orders(before))
-        time.sleep(0.3)  # let the e-mails of the first orders go out: a normal day
+        time.sleep(0.2)  # let the e-mails of the first orders go out: a normal day
         email.take_down()
         down_at = sampler.now()
         sampler.mark("e-mail down")
@@ -129,7 +149,7 @@ def outage_run(fshop: Any, *, before: int = 10, during: int = 10, outage_s: floa
         email.restore()
         up_at = sampler.now()
         sampler.mark("e-mail back")
-        ids = [p.order_id for p in [*first, *second] if p.ok and p.order_id]
+        ids = [p.order_id for p in [warmup, *first, *second] if p.ok and p.order_id]
         drained = wait_until(lambda: sub.processed(ids) == len(ids), timeout_s)
         drained_at = max(sub.finished_at[i] for i in ids) - t0 if drained else float("nan")
         wait_until(lambda: sum(queue_depth(sub.queue_url).values()) == 0, 3, poll_s=0.05)
@@ -139,7 +159,7 @@ def outage_run(fshop: Any, *, before: int = 10, during: int = 10, outage_s: floa
         fshop.stop()
     emails = shop.store.count_by_order("emails", ids)
     return OutageRun(first, second, down_at, up_at, drained_at, series, {i: emails.get(i, 0) for i in ids},
-                     sum(sub.attempts[i] for i in ids), t0)
+                     sum(sub.attempts[i] for i in ids), t0, [warmup])
 
 
 # --- 2. the orders pipeline with a DLQ -----------------------------------------------------------
@@ -191,8 +211,7 @@ class OrderPipeline:
                max_receive_count: int = 3, idempotent: bool = True, retry_attempts: int = 2) -> OrderPipeline:
         """The queue ``<prefix>-<queue>`` with its DLQ ``<prefix>-<queue>-dlq`` (both emptied).
 
-        ``idempotent`` puts a :class:`~helpers.idempotency.StepGuard` on the table
-        ``<prefix>-idempotency``.
+        ``idempotent`` runs every step through a :class:`~helpers.idempotency.StepGuard`.
         """
         from .idempotency import StepGuard
 
@@ -233,6 +252,10 @@ class OrderPipeline:
 
         Raises :class:`~helpers.shop.InvalidOrder` (one sentence) for anything else.
         """
+        return self._parse(body)[0]
+
+    def _parse(self, body: str) -> tuple[Order, bool]:
+        """``(order, legacy)``: the order and whether it came in the old app's format."""
         try:
             data = json.loads(body)
         except (TypeError, ValueError) as exc:
@@ -246,8 +269,8 @@ class OrderPipeline:
                 "items": [{"product_id": line.get("sku"), "quantity": line.get("qty")}
                           for line in data.get("lines") or [] if isinstance(line, dict)],
             }
-            return self.shop.validate(payload)
-        return Order.from_json(body)
+            return self.shop.validate(payload), True
+        return Order.from_json(body), False
 
     def diagnose(self, body: str) -> str:
         """Why this message cannot be processed now, in one sentence ("" if it can)."""
@@ -269,12 +292,16 @@ class OrderPipeline:
         chaos = self.chaos
         if chaos is not None:
             chaos.before_record()
-        order = self.parse(record.body)  # poison → InvalidOrder → this record fails
+        order, legacy = self._parse(record.body)  # poison → InvalidOrder → this record fails
         with self._lock:
             self.deliveries[order.order_id] += 1
-        if self.shop.store.get_order(order.order_id) is None:  # e.g. an old app's order, never accepted by the API
+        if legacy and self.shop.store.get_order(order.order_id) is None:  # the old app never called the API
             self.shop.store.put_order(order, Status.ACCEPTED)
-        done = self.guard.done_steps(order.order_id) if self.guard is not None else set()
+        # A redelivery skips the steps already done without calling their services again. A first
+        # receive (receive count 1) skips the lookup: even a duplicate *send* is safe, because every
+        # guarded write refuses to happen twice.
+        first = str(getattr(getattr(record, "attributes", None), "approximate_receive_count", "2")) == "1"
+        done = self.guard.done_steps(order.order_id) if self.guard is not None and not first else set()
         for step in DOWNSTREAM:
             if step not in done:
                 self._run_step(step, order)
@@ -407,3 +434,83 @@ class Chaos:
         """Raise :class:`Killed` if the worker died during the batch (so nothing is deleted)."""
         if getattr(self._local, "dead", False):
             raise Killed("the worker died during the batch")
+
+
+# --- 3. the DLQ story: two messages that keep failing ----------------------------------------------
+
+
+@dataclass
+class DlqFlow:
+    """Good orders, plus two that keep failing, through a queue with a small ``maxReceiveCount``."""
+
+    good: list[str]  # order ids that should complete
+    stuck: list[str]  # the order whose product has no stock row, and the old app's order
+    queue: DepthSeries
+    dlq: DepthSeries
+    marks: list[tuple[float, str]]
+    in_dlq: int
+    max_receive_count: int
+    visibility_timeout: int
+    dlq_after_s: float  # seconds from sending until both were in the DLQ (NaN if not)
+
+
+def dlq_flow(pipe: OrderPipeline, *, good: int = 6, product: str = "kyusu", pool: WorkerPool | None = None,
+             timeout_s: float = 20) -> DlqFlow:
+    """Send ``good`` orders, one order of ``product`` (whose stock row is missing) and one legacy-format order.
+
+    Workers (``pool`` if given and running — it is left running — else two of our own) run until
+    the good orders are completed and both bad messages reached the DLQ. The depths of both
+    queues are sampled for the figure.
+    """
+    from .dlq import redrive_policy, wait_for_dlq
+
+    policy = redrive_policy(pipe.queue_url) or {"maxReceiveCount": 0}
+    vt = int(client("sqs").get_queue_attributes(QueueUrl=pipe.queue_url, AttributeNames=["VisibilityTimeout"])
+             ["Attributes"]["VisibilityTimeout"])
+    pipe.break_stock(product)
+    payloads = [p for p in pipe.shop.sample_orders(4 * good) if all(i["product_id"] != product for i in p["items"])]
+    q_sampler, d_sampler = DepthSampler(pipe.queue_url, 0.05), DepthSampler(pipe.dlq_url, 0.05)
+    q_sampler.start()
+    d_sampler.start()
+    d_sampler._t0 = q_sampler._t0
+    own = pool is None
+    pool = pool or pipe.pool(2)
+    try:
+        good_ids = [a.order_id for a in pipe.accept_many(payloads[:good]) if a.ok and a.order_id]
+        bad = pipe.accept_order({"customer_id": "cust-aiko", "items": [{"product_id": product, "quantity": 1}]})
+        legacy_id = f"legacy-{int(time.time() * 1000) % 10**8:08d}"
+        pipe.send_raw(legacy_body({"customer_id": "cust-mei", "items": [{"product_id": "matcha-100g", "quantity": 2}]},
+                                  legacy_id))
+        q_sampler.mark("sent")
+        sent_at = q_sampler.now()
+        if own:
+            pool.start()
+        reached = wait_for_dlq(pipe.dlq_url, 2, timeout_s)
+        if reached:
+            q_sampler.mark("both in the DLQ")
+        dlq_after = q_sampler.now() - sent_at if reached else float("nan")
+        pipe.wait_until_completed(good_ids, timeout_s)
+        wait_until(lambda: sum(queue_depth(pipe.queue_url).values()) == 0, 3, poll_s=0.05)
+    finally:
+        if own:
+            pool.stop()
+        q_series, d_series = q_sampler.stop(), d_sampler.stop()
+    return DlqFlow(good_ids, [bad.order_id or "", legacy_id], q_series, d_series, list(q_series.marks),
+                   queue_depth(pipe.dlq_url)["visible"], int(policy["maxReceiveCount"]), vt, dlq_after)
+
+
+def finish(pipe: OrderPipeline, order_ids: Sequence[str], *, pool: WorkerPool | None = None, workers: int = 2,
+           timeout_s: float = 20) -> dict[str, str | None]:
+    """Wait until every order in ``order_ids`` is completed (or ``timeout_s``); return their stored statuses.
+
+    Uses the running ``pool`` if given (left running), else starts ``workers`` and stops them after.
+    """
+    own = pool is None
+    pool = pool or pipe.pool(workers).start()
+    try:
+        pipe.wait_until_completed(order_ids, timeout_s)
+        wait_until(lambda: sum(queue_depth(pipe.queue_url).values()) == 0, 3, poll_s=0.05)
+    finally:
+        if own:
+            pool.stop()
+    return pipe.statuses(order_ids)

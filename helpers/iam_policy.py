@@ -284,12 +284,34 @@ def called_actions(root: Path = ROOT) -> dict[str, set[str]]:
     return calls
 
 
+def check() -> tuple[dict[str, list[str]], list[str]]:
+    """``(missing, extra)``: actions the code needs that the policy lacks (with where they are
+    called), and actions the policy allows that nothing calls. Both empty: the policy is exact."""
+    calls = called_actions()
+    needed = required_actions(calls)
+    have = policy_actions(render())
+    missing = {
+        action: sorted({w for call, where in calls.items() for w in where
+                        if action == iam_action(*call.split(":", 1)) or action in IMPLIED.get(call, [])})
+        for action in sorted(needed - have)
+    }
+    return missing, sorted(have - needed)
+
+
 def main(argv: list[str]) -> int:
-    """``python -m helpers.iam_policy [PREFIX] | --calls``"""
+    """``python -m helpers.iam_policy [PREFIX] | --calls | --check``"""
     if argv and argv[0] == "--calls":
         for call, where in sorted(called_actions().items()):
             print(f"{call:<45} {', '.join(sorted(where))}")
         return 0
+    if argv and argv[0] == "--check":
+        missing, extra = check()
+        for action, where in missing.items():
+            print(f"missing  {action:<40} called in {', '.join(where) or '(implied)'}")
+        for action in extra:
+            print(f"extra    {action:<40} allowed but never called")
+        print("data/iam-policy.json is exact" if not missing and not extra else "update data/iam-policy.json")
+        return 1 if missing or extra else 0
     from .resources import prefix
 
     print(json.dumps(render(argv[0] if argv else prefix()), indent=2))

@@ -9,19 +9,18 @@ Three consumers of the payment step, side by side in :func:`duplicate_delivery`:
 
 * **naive**: ``shop.charge_payment(order)`` — one payments record per call: a duplicate is a
   double charge;
-* **conditional write** (:class:`StepGuard`): the charge and an idempotency record
-  ``{"id": "payment#<order id>"}`` are written in **one DynamoDB transaction**, the record with
-  ``attribute_not_exists(id)``. A second delivery finds the record, the transaction is
-  cancelled, nothing is charged, and the record *succeeds* (it must not fail, or it would be
-  retried into the dead-letter queue). Guard and effect commit together, so a worker killed at
-  any moment leaves both or neither;
+* **conditional write** (:class:`StepGuard`): the charge record gets a deterministic key — the
+  order id (and ``"once"``) — and is written with ``attribute_not_exists(order_id)``. A second
+  delivery's write is refused, nothing is charged, and the record *succeeds* (it must not fail,
+  or it would be retried into the dead-letter queue). The write is the check, in one atomic
+  call, so a worker killed at any moment leaves the charge done or not done, never twice;
 * **Powertools** (:func:`powertools_step`): Powertools for AWS Lambda's idempotency utility
   (``idempotent_function`` + ``DynamoDBPersistenceLayer``) on a table of the same design (key
   ``id``). It records ``INPROGRESS`` before running the function and ``COMPLETED`` with the
   result after; a duplicate gets the stored result without running it. That works for any
   function (an e-mail API, an HTTP call), not only a DynamoDB write — the production way.
 
-The table is ``<prefix>-idempotency`` (partition key ``id``), created with
+Powertools' table is ``<prefix>-idempotency`` (partition key ``id``), created with
 :func:`helpers.resources.ensure_table`; Powertools gets our DynamoDB client so every call goes
 through the backend seam.
 """
@@ -31,7 +30,6 @@ from __future__ import annotations
 import json
 import threading
 import time
-import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
 from decimal import Decimal
@@ -40,8 +38,7 @@ from typing import Any
 from .backend import client, current
 from .messages import WorkshopError
 from .resources import ensure_queue, ensure_table, purge
-from .retry import call_with_retries
-from .shop import DOWNSTREAM, EFFECTS, Order, OutOfStock, ServiceFailure, Shop
+from .shop import DOWNSTREAM, EFFECTS, Order, OutOfStock, Shop
 from .workers import LambdaContext, Worker, batch_handler, fake_sqs_event, wait_until
 
 #: The idempotency table's short name; its partition key is ``id`` (what Powertools expects).
@@ -73,44 +70,52 @@ def _record_fields(step: str, order: Order) -> dict[str, Any]:
 
 
 class StepGuard:
-    """Runs a shop step **at most once in effect** per order: effect + idempotency record in one transaction.
+    """Runs a shop step **at most once in effect** per order: every write is idempotent on its own.
 
-    :meth:`run` calls the step's simulated service (its latency and failures), then writes one
-    ``TransactWriteItems``: the idempotency record ``{"id": "<step>#<order id>"}`` with
-    ``attribute_not_exists(id)`` **and** the step's effect (the same record the shop's
-    :class:`~helpers.shop.Store` writes; for inventory also the stock decrements, each
-    conditional on enough units). If the idempotency record exists the whole transaction is
-    cancelled: nothing happens twice. :meth:`done_steps` reads all five records in one
-    ``BatchGetItem``, so a redelivered order skips finished steps without calling their services.
+    The trick is a deterministic key plus a conditional write, so the write *is* the check:
+
+    * payment, shipping, e-mail, points: the effect record is written with the key
+      ``(order id, "once")`` and ``attribute_not_exists(order_id)``. A second delivery's write is
+      refused (``ConditionalCheckFailedException``): nothing happens twice, and the step counts
+      as done.
+    * inventory: each stock row is decremented with ``available >= :q AND NOT
+      contains(reserved_by, :order)``, adding the order id to ``reserved_by`` in the same update;
+      then the reservation record is written like the others.
+
+    Each write is atomic by itself, so a worker killed between two of them leaves a state the
+    next delivery completes without repeating anything. (A DynamoDB transaction would also do,
+    but moto copies every table for each transaction, which gets slow as tables grow.)
+    :meth:`done_steps` reads the five records in one ``BatchGetItem``, so a redelivered order
+    skips finished steps without calling their services again.
     """
 
-    def __init__(self, shop: Shop, table: str) -> None:
+    #: The sort key of an idempotent effect record: one per order and step.
+    ONCE = "once"
+
+    def __init__(self, shop: Shop) -> None:
         self.shop = shop
-        self.table = table
         self._lock = threading.Lock()
-        #: how many times a step found its record and did nothing: {step: n}
+        #: how many times a step found its effect already written and did nothing: {step: n}
         self.skipped: dict[str, int] = dict.fromkeys(DOWNSTREAM, 0)
 
     @classmethod
-    def create(cls, shop: Shop, short: str = IDEMPOTENCY_TABLE) -> StepGuard:
-        """A guard for ``shop`` on the table ``<prefix>-<short>`` (created if needed)."""
-        return cls(shop, ensure_idempotency_table(short))
-
-    @staticmethod
-    def key(step: str, order_id: str) -> str:
-        """The idempotency key of one step of one order: ``"payment#ord-…"``."""
-        return f"{step}#{order_id}"
+    def create(cls, shop: Shop) -> StepGuard:
+        """A guard for ``shop`` (it writes to the shop's own effect tables)."""
+        return cls(shop)
 
     def done_steps(self, order_id: str) -> set[str]:
-        """Steps of ``order_id`` whose effect is already committed (one ``BatchGetItem``)."""
-        keys = [{"id": {"S": self.key(step, order_id)}} for step in DOWNSTREAM]
+        """Steps of ``order_id`` whose effect record exists (one ``BatchGetItem`` over the five tables)."""
+        tables = {self.shop.store.tables[EFFECTS[step]]: step for step in DOWNSTREAM}
+        key = {"order_id": {"S": order_id}, "record_id": {"S": self.ONCE}}
+        request: dict[str, Any] = {t: {"Keys": [key], "ConsistentRead": True, "ProjectionExpression": "order_id"}
+                                   for t in tables}
         ddb = client("dynamodb")
         found: set[str] = set()
-        request: dict[str, Any] = {self.table: {"Keys": keys, "ConsistentRead": True, "ProjectionExpression": "id"}}
         for _ in range(10):  # unprocessed keys (throttling on AWS) are asked again
             response = ddb.batch_get_item(RequestItems=request)
-            for item in response.get("Responses", {}).get(self.table, []):
-                found.add(item["id"]["S"].split("#", 1)[0])
+            for table, items in response.get("Responses", {}).items():
+                if items:
+                    found.add(tables[table])
             request = response.get("UnprocessedKeys") or {}
             if not request:
                 break
@@ -126,56 +131,56 @@ class StepGuard:
         if step not in DOWNSTREAM:
             raise WorkshopError("shop.unknown_step", step=step, valid=", ".join(DOWNSTREAM))
         self.shop.service(step).call()  # simulated latency and failures (ServiceError → the record fails)
-        items = self._transaction(step, order)
-        ddb = client("dynamodb")
-
-        def commit() -> bool:
-            try:
-                ddb.transact_write_items(TransactItems=items)
-                return True
-            except ddb.exceptions.TransactionCanceledException as exc:
-                codes = [r.get("Code", "") for r in exc.response.get("CancellationReasons", [])]
-                if codes and codes[0] == "ConditionalCheckFailed":
-                    return False  # the idempotency record exists: done before, do nothing
-                if "TransactionConflict" in codes:  # another transaction on the same stock item: try again
-                    raise ServiceFailure("shop.failure", step=step, service="dynamodb") from None
-                product = next((i.product_id for i, c in zip(order.items, codes[2:], strict=False)
-                                if c == "ConditionalCheckFailed"), "?")
-                raise OutOfStock("shop.out_of_stock", step=step, service="inventory", product=product) from None
-
-        outcome = call_with_retries(commit, attempts=4, base_s=0.02, cap_s=0.2, retry_on=(ServiceFailure,))
-        ran = bool(outcome.result())
+        if step == "inventory":
+            self._reserve(order)
+        ran = self._put_once(EFFECTS[step], order, _record_fields(step, order))
         if not ran:
             with self._lock:
                 self.skipped[step] += 1
         return ran
 
-    def _transaction(self, step: str, order: Order) -> list[dict[str, Any]]:
-        kind = EFFECTS[step]
-        now = Decimal(str(round(time.time(), 3)))
-        guard = {"id": self.key(step, order.order_id), "step": step, "order_id": order.order_id,
-                 "status": "COMPLETED", "at": now}
-        record = {"order_id": order.order_id, "record_id": uuid.uuid4().hex, "at": now,
-                  **_record_fields(step, order)}
-        items: list[dict[str, Any]] = [
-            {"Put": {"TableName": self.table, "Item": _serialize(guard),
-                     "ConditionExpression": "attribute_not_exists(id)"}},
-            {"Put": {"TableName": self.shop.store.tables[kind], "Item": _serialize(record)}},
-        ]
-        if step == "inventory":
-            for line in order.items:
-                items.append({"Update": {
-                    "TableName": self.shop.store.tables["stock"],
-                    "Key": {"product_id": {"S": line.product_id}},
-                    "UpdateExpression": "SET available = available - :q",
-                    "ConditionExpression": "available >= :q",
-                    "ExpressionAttributeValues": {":q": {"N": str(line.quantity)}},
-                }})
-        return items
-
     def charge_once(self, order: Order) -> bool:
         """The payment step, exactly once in effect (True if it charged now)."""
         return self.run("payment", order)
+
+    def _put_once(self, kind: str, order: Order, fields: dict[str, Any]) -> bool:
+        ddb = client("dynamodb")
+        item = {"order_id": order.order_id, "record_id": self.ONCE, "at": Decimal(str(round(time.time(), 3))), **fields}
+        try:
+            ddb.put_item(TableName=self.shop.store.tables[kind], Item=_serialize(item),
+                         ConditionExpression="attribute_not_exists(order_id)")
+            return True
+        except ddb.exceptions.ConditionalCheckFailedException:
+            return False  # written by an earlier delivery: done, do nothing
+
+    def _reserve(self, order: Order) -> None:
+        """Take each line's units once per order (all or nothing, as :meth:`Store.reserve`)."""
+        ddb = client("dynamodb")
+        table = self.shop.store.tables["stock"]
+        taken = []
+        for line in order.items:
+            try:
+                ddb.update_item(
+                    TableName=table, Key={"product_id": {"S": line.product_id}},
+                    UpdateExpression="SET available = available - :q ADD reserved_by :o",
+                    ConditionExpression="available >= :q AND NOT contains(reserved_by, :oid)",
+                    ExpressionAttributeValues={":q": {"N": str(line.quantity)}, ":o": {"SS": [order.order_id]},
+                                               ":oid": {"S": order.order_id}})
+                taken.append(line)
+            except ddb.exceptions.ConditionalCheckFailedException:
+                row = ddb.get_item(TableName=table, Key={"product_id": {"S": line.product_id}},
+                                   ConsistentRead=True).get("Item", {})
+                if order.order_id in row.get("reserved_by", {}).get("SS", []):
+                    continue  # this line was reserved by an earlier delivery
+                for back in taken:  # not enough units: put back what this call took
+                    ddb.update_item(
+                        TableName=table, Key={"product_id": {"S": back.product_id}},
+                        UpdateExpression="SET available = available + :q DELETE reserved_by :o",
+                        ConditionExpression="contains(reserved_by, :oid)",
+                        ExpressionAttributeValues={":q": {"N": str(back.quantity)}, ":o": {"SS": [order.order_id]},
+                                                   ":oid": {"S": order.order_id}})
+                raise OutOfStock("shop.out_of_stock", step="inventory", service="inventory",
+                                 product=line.product_id) from None
 
 
 # --- Powertools for AWS Lambda: the idempotency utility ------------------------------------------

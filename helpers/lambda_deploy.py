@@ -203,9 +203,12 @@ def _retry_role_propagation(call: Any, *, timeout_s: float, **kwargs: Any) -> An
         try:
             return call(**kwargs)
         except lam.exceptions.InvalidParameterValueException as exc:
-            if "assume" not in str(exc).lower() or time.monotonic() > deadline:
+            # "The role defined for the function cannot be assumed by Lambda" / "The provided execution
+            # role does not have permissions to call ReceiveMessage on SQS": IAM is eventually
+            # consistent, so a new role or policy takes a few seconds to be usable.
+            if "role" not in str(exc).lower() or time.monotonic() > deadline:
                 raise
-            time.sleep(2)  # IAM is eventually consistent: a new role takes a few seconds to be usable
+            time.sleep(2)
 
 
 def ensure_function(
@@ -258,11 +261,11 @@ def ensure_mapping(function_arn: str, queue_arn_: str, *, batch_size: int = BATC
     if existing:
         uuid = existing[0]["UUID"]
         _wait_mapping(uuid, wait_s, steady=True)  # an update is refused while it is still changing
-        lam.update_event_source_mapping(UUID=uuid, FunctionName=function_arn, **settings)
+        _retry_role_propagation(lam.update_event_source_mapping, timeout_s=wait_s, UUID=uuid,
+                                FunctionName=function_arn, **settings)
     else:
-        uuid = lam.create_event_source_mapping(EventSourceArn=queue_arn_, FunctionName=function_arn, **settings)[
-            "UUID"
-        ]
+        uuid = _retry_role_propagation(lam.create_event_source_mapping, timeout_s=wait_s, EventSourceArn=queue_arn_,
+                                       FunctionName=function_arn, **settings)["UUID"]
     return uuid, _wait_mapping(uuid, wait_s)
 
 

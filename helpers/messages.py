@@ -469,8 +469,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         ),
         "real.real_aws_warning": (
             "REAL AWS: account {account}, region {region}. This run creates the resources listed below "
-            "(all named {prefix}-…) and makes about {calls} billed requests: roughly ${usd:.4f} at list "
-            "prices (less with the free tier). Run 99_cleanup when you are done."
+            "(all named {prefix}-…) and makes up to {calls:,} billed requests (at most about ${usd:.4f} at "
+            "list prices; usually free within the free tier). Run 99_cleanup when you are done."
         ),
         "real.lambda_skipped": (
             "DEPLOY_LAMBDA is False: the Lambda section is skipped. Set DEPLOY_LAMBDA = True (real AWS, or "
@@ -480,15 +480,6 @@ MESSAGES: dict[str, dict[str, str]] = {
             "Deployed, but this backend does not run Lambda code (moto accepts the calls and stores the "
             "function), so no order is sent and nothing is timed; on real AWS the orders would now be "
             "processed by the function."
-        ),
-        "real.redrive_fallback": (
-            "{backend} does not offer StartMessageMoveTask ({code}), so the messages were moved by "
-            "receive → send → delete instead (what the SQS console's redrive does for you on AWS)."
-        ),
-        "real.redrive_native": "Redrive by StartMessageMoveTask (task {task}): AWS moved the messages itself.",
-        "real.redrive_timeout": (
-            "The message move task did not finish within {timeout:.0f} s ({moved} of {total} moved): "
-            "look at the DLQ in the SQS console (Start DLQ redrive) and run this cell again."
         ),
         "cleanup.nothing": (
             "Nothing to clean up for {prefix}: no resource with that prefix exists in account {account}, "
@@ -574,6 +565,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "fanout.policy_not_json": (
             "⚠ That is not JSON ({error}): write the policy with double quotes, e.g. {{\"shipping_speed\": [\"express\"]}}."
         ),
+        "fanout.bad_start_worker": "start_worker must be 'after' or 'now'; got {value!r}.",
         # 04 exercises
         "ex.04.predict_routes.hint": (
             "Take one queue at a time and read its filter policy as a question about each row of the table: "
@@ -590,6 +582,9 @@ MESSAGES: dict[str, dict[str, str]] = {
         "ex.04.predict_routes.not_dict": (
             "give a dict from queue name to a set of order letters, e.g. {{\"express-shipping\": {{\"A\"}}, …}}; "
             "you gave a {kind}."
+        ),
+        "ex.04.predict_routes.unfilled": (
+            "replace every ... with a set of order letters, e.g. {\"A\", \"C\"} (or set() for none)."
         ),
         "ex.04.predict_routes.missing_queue": "your prediction has no entry for {names}: give a set of letters (or set()) for every queue.",
         "ex.04.predict_routes.not_labels": "for {name!r} give a set of order letters such as {{\"A\", \"C\"}}; you gave {got!r}.",
@@ -947,6 +942,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "ex.06.status_codes.look.unknown_order": "The path has the right shape, but no order has that id.",
         "ex.06.status_codes.look.wrong_method": "/async/orders exists, but only for POST (the answer's Allow header says so).",
         "ex.06.status_codes.ok": "202 accepted, 201 created and done, 400 bad body, 404 unknown order, 405 wrong method.",
+        "api.case.up": "every service up",
+        "api.case.down": "the {service} service is down",
         # --- end of sync+async block ---
         # --- failure isolation: retries, DLQ, idempotency, chaos (05_failure_isolation; owned by the failure agent) ---
         "retry.bad_retry": "The retry number must be a whole number from 1 (the first retry); got {value!r}.",
@@ -998,6 +995,96 @@ MESSAGES: dict[str, dict[str, str]] = {
         "chaos.reconciled": (
             "Reconciled from the stores: {accepted} accepted = {completed} completed + {in_dlq} in the DLQ; "
             "every completed order has exactly one effect per service; all {poison} poison messages are in the DLQ."
+        ),
+        "ex.05.charge_once.hint": (
+            "Give each order one idempotency record in guard_table, keyed by the order id, and write it with "
+            "ConditionExpression=\"attribute_not_exists(id)\" BEFORE calling charge. If the put is refused "
+            "(ddb.exceptions.ConditionalCheckFailedException), the order was charged before: return quietly."
+        ),
+        "ex.05.charge_once.solution": (
+            "def my_charge_once(order_id, amount):\n"
+            "    ddb = client(\"dynamodb\")\n"
+            "    try:\n"
+            "        ddb.put_item(TableName=guard_table, Item={\"id\": {\"S\": order_id}},\n"
+            "                     ConditionExpression=\"attribute_not_exists(id)\")\n"
+            "    except ddb.exceptions.ConditionalCheckFailedException:\n"
+            "        return  # charged before: a duplicate delivery, nothing to do\n"
+            "    charge(order_id, amount)\n"
+            "\n"
+            "# One gap remains: a worker that dies between the put and the charge leaves an order marked but\n"
+            "# not charged. Powertools closes it by writing INPROGRESS first and COMPLETED after (an INPROGRESS\n"
+            "# record expires with the Lambda's timeout); StepGuard avoids it by making the charge record itself\n"
+            "# the conditional write."
+        ),
+        "ex.05.charge_once.not_function": (
+            "give a function my_charge_once(order_id, amount), not a {kind}."
+        ),
+        "ex.05.charge_once.raised_on_duplicate": (
+            "your function raised on the second delivery of {order_id} ({error}). A duplicate must succeed quietly: "
+            "if it raises, the record fails, comes back again and again, and ends in the dead-letter queue. "
+            "Catch the refused conditional write and return."
+        ),
+        "ex.05.charge_once.double": (
+            "{order_id} was delivered {times} times and charged {n} times: check for the order's idempotency "
+            "record with a conditional put (attribute_not_exists) before calling charge."
+        ),
+        "ex.05.charge_once.some_never": (
+            "{orders} was never charged: the idempotency record must be keyed by the order id, so one order's "
+            "record does not block another order."
+        ),
+        "ex.05.charge_once.never": "no order was charged at all: call charge(order_id, amount) when the put succeeds.",
+        "ex.05.charge_once.ok": (
+            "{deliveries} deliveries of {orders} orders, each order charged exactly once — duplicates were "
+            "recognised and succeeded without charging."
+        ),
+        "ex.05.max_receive.hint": (
+            "The worker receives the message every 30 s while the provider is down: at 0, 30, 60 … s. Count the "
+            "receives that fail within 300 s; the next receive must still find the message in the queue. SQS moves "
+            "it to the DLQ on the receive after the maxReceiveCount-th. Then check the poison limit: a message "
+            "that always fails reaches the DLQ after about maxReceiveCount × 30 s."
+        ),
+        "ex.05.max_receive.solution": (
+            "my_max_receive = 11   # receives at 0, 30, …, 270 s fail (10); the 11th, at 300 s, succeeds\n"
+            "# Anything from 11 to 20 survives the outage and sends a poison message to the DLQ within 10 minutes\n"
+            "# (20 × 30 s = 600 s). Bigger is not safer: a poison message just keeps a worker busy for longer."
+        ),
+        "ex.05.max_receive.not_whole": "give a whole number of receives, e.g. 5; you gave {got!r}.",
+        "ex.05.max_receive.off_by_one": (
+            "{got} is one short: the 10 receives at 0 … 270 s fail, and with maxReceiveCount {got} the 11th "
+            "receive (at 300 s, when the provider is back) moves the message to the DLQ instead. You need {want}."
+        ),
+        "ex.05.max_receive.too_small": (
+            "with {got}, a message is dead-lettered after about {dlq_after} s of failing — before a 5-minute "
+            "outage is over. Every e-mail of the outage would end in the DLQ."
+        ),
+        "ex.05.max_receive.too_big": (
+            "{got} survives the outage, but a poison message would fail for about {poison_s} s before reaching "
+            "the DLQ (limit {limit} s): pick the smallest count that survives the outage, with a little margin."
+        ),
+        "ex.05.max_receive.ok": (
+            "maxReceiveCount {got}: a message survives {survive} s of failures, and a poison message reaches the "
+            "DLQ after about {poison} s."
+        ),
+        "ex.05.backoff.hint": (
+            "The first attempt is the first call, so before attempt 6 comes retry 5. Full jitter waits a random "
+            "time between 0 and min(cap, base × 2^(retry − 1)); the longest wait is that ceiling. In seconds."
+        ),
+        "ex.05.backoff.solution": (
+            "my_longest_wait = min(2.0, 0.1 * 2 ** (5 - 1))   # retry 5 → 1.6 s (the cap, 2 s, is not reached yet)"
+        ),
+        "ex.05.backoff.not_number": "give a number of seconds, e.g. 0.4; you gave {got!r}.",
+        "ex.05.backoff.milliseconds": "{got:g} looks like milliseconds: give the answer in seconds.",
+        "ex.05.backoff.one_too_many": (
+            "{got:g} s is the ceiling one retry later: before attempt 6 comes retry 5 (the first attempt is not a "
+            "retry), so the exponent is 5 − 1 = 4."
+        ),
+        "ex.05.backoff.one_too_few": "{got:g} s is the ceiling of retry 4: before attempt 6 comes retry 5.",
+        "ex.05.backoff.shortest": (
+            "0 s is the shortest possible wait (full jitter can pick 0); the question asks for the longest."
+        ),
+        "ex.05.backoff.off": "{got:g} s is not it: the longest wait is min(cap, base × 2^(retry − 1)) for retry 5.",
+        "ex.05.backoff.ok": (
+            "before attempt 6 the client waits between 0 and {want:g} s; from retry 6 on, the 2 s cap holds."
         ),
         # --- end of failure-isolation block ---
     },

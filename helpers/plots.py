@@ -194,7 +194,7 @@ def load_sweep(points: Sequence[SweepPoint], *, title: str | None = None) -> Fig
     left.grid(alpha=0.3)
     right.plot(xs, [p.load.p(50) for p in points], "o-", color="#4c72b0", label="p50 measured")
     right.plot(xs, [p.load.p(95) for p in points], "s:", color="#c44e52", label="p95 measured")
-    right.plot(xs, [p.load.mean_ms for p in points], "x", color="black", markersize=8, label="mean measured")
+    right.plot(xs, [p.mean_ms for p in points], "x", color="black", markersize=8, label="mean W measured")
     right.plot(xs, [p.model_response_ms for p in points], "--", color="#444444", label="model: mean W")
     right.set_xlabel(f"{step} median latency in the profile (ms at speed 1)")
     right.set_ylabel(f"response time (ms, measured; {_speed_note()})")

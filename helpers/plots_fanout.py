@@ -61,6 +61,7 @@ def fanout_counts(run: FanoutRun) -> Figure:
             right.annotate(f"median {percentile(ms, 50):.0f} ms", (max(ms), i), xytext=(6, 0),
                            textcoords="offset points", va="center", fontsize=8)
     right.set_yticks(range(len(names)), names)
+    right.set_ylabel("service")
     right.set_xlabel(f"time from the order's 202 answer until the service was done (ms, measured; speed ×{speed():g})")
     right.set_title("Each service works at its own pace")
     right.set_xlim(left=0)
@@ -85,13 +86,14 @@ def deploy(run: DeployRun) -> Figure:
     ax.set_xlabel("time since the first order (s)")
     ax.set_ylabel("messages in the queue (waiting + in flight)")
     ax.yaxis.set_major_locator(MaxNLocator(integer=True))
-    ax.set_title(f"{len(run.ids)} orders, one every few ms: the {run.down} queue waits, the others carry on")
+    ax.set_title(f"{len(run.ids)} orders, one every {run.interval_ms:.0f} ms: the {run.down} queue waits, "
+                 "the others carry on")
     ax.grid(alpha=0.3)
     ax.legend(fontsize=8, loc="upper right")
     return fig
 
 
-def live_add(result: LiveAdd, *, work_ms: float | None = None) -> Figure:
+def live_add(result: LiveAdd) -> Figure:
     """Publisher response time of every order over time, with the moment the new subscriber was added."""
     fig, ax = plt.subplots(figsize=(10, 3.8), layout="constrained")
     before, after = result.before, result.after
@@ -110,10 +112,12 @@ def live_add(result: LiveAdd, *, work_ms: float | None = None) -> Figure:
     ax.axvspan(a, max(b, a + 0.01), color=_color(result.name), alpha=0.25)
     ax.annotate(f"'{result.name}' subscribed\n(publisher untouched)", (b, 0.97), xycoords=("data", "axes fraction"),
                 xytext=(6, 0), textcoords="offset points", va="top", fontsize=8)
-    if work_ms:
-        ax.annotate(f"the new subscriber works {work_ms:.0f} ms per event:\nwaiting for it would lift the 'after' "
-                    f"dots by ≥ {work_ms:.0f} ms", (0.99, 0.03), xycoords="axes fraction", ha="right", fontsize=8,
-                    color="#555555")
+    ws = result.worker_started
+    if ws == ws and ws > b + 0.05:  # not NaN, and later than the subscription
+        ax.axvline(ws, color=_color(result.name), linestyle="--", linewidth=1)
+        ax.annotate(f"'{result.name}' worker starts:\nits queue held the events", (ws, 0.97),
+                    xycoords=("data", "axes fraction"), xytext=(-6, 0), textcoords="offset points", ha="right",
+                    va="top", fontsize=8)
     ax.set_ylim(bottom=0)
     ax.set_xlabel("time the order arrived (s since the first order)")
     ax.set_ylabel("order API response time (ms)")
@@ -159,6 +163,7 @@ def sizes(event_bytes: int) -> Figure:
     ax.bar_label(bars, fmt="%.0f KiB", fontsize=8, padding=3)
     ax.axvline(SNS_MAX_BYTES / 1024, color=TOPIC_COLOR, linestyle="--", linewidth=1)
     ax.set_xlabel("size (KiB = 1,024 bytes; message + attributes)")
+    ax.set_ylabel("message")
     ax.set_title("An SNS → SQS fan-out is bounded by the smaller limit: SNS's 256 KiB")
     ax.margins(x=0.15)
     return fig
@@ -190,8 +195,8 @@ def topology(subscriptions: Sequence[SubscriptionInfo], *, prefix: str, topic_na
     subs = list(subscriptions)
     n = max(len(subs), 1)
     height = max(3.0, 0.62 * n + 0.8)
-    fig, ax = plt.subplots(figsize=(11, height), layout="constrained")
-    ax.set_xlim(0, 11)
+    fig, ax = plt.subplots(figsize=(11.6, height), layout="constrained")
+    ax.set_xlim(0, 11.6)
     ax.set_ylim(-0.6, n - 0.4)
     ax.invert_yaxis()
     mid = (n - 1) / 2
@@ -207,7 +212,7 @@ def topology(subscriptions: Sequence[SubscriptionInfo], *, prefix: str, topic_na
         mode = "raw" if sub.raw else "envelope"
         ax.text(7.2, i, f"{_policy_text(sub)}\ndelivery: {mode}", va="center", fontsize=7, family="monospace")
     ax.set_axis_off()
-    ax.set_title(f"What SNS says is subscribed to {topic_name}: {len(subs)} subscription(s) "
+    ax.set_title(f"What SNS says is subscribed to {topic_name}: {len(subs)} subscription(s)\n"
                  "(read back with ListSubscriptionsByTopic + GetSubscriptionAttributes)", fontsize=10)
     # axis labels kept for the house rule, though the axes are hidden: the picture has no units
     ax.set_xlabel("publisher → topic → subscribed queues")

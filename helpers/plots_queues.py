@@ -95,11 +95,11 @@ def at_least_once(result: AtLeastOnceResult) -> Figure:
                 ax.scatter(*zip(*pts, strict=True), marker=marker, color=color, s=60, label=f"worker {worker}")
         ax.set_yticks(range(len(labels)), labels)
         ax.set_xlabel("time a delivery was processed (s since start)")
+        ax.set_ylabel("message")
         ax.set_title(f"visibility timeout {run.visibility_timeout_s} s, work {run.processing_s:g} s:\n"
                      f"{len(run.deliveries)} deliveries of {run.n_messages} messages")
         ax.grid(alpha=0.3)
         ax.legend(fontsize=8, loc="lower right")
-    axes[0].set_ylabel("message")
     return fig
 
 
@@ -179,6 +179,6 @@ def scaling(runs: Sequence[ScalingRun]) -> Figure:
     drain_ax.bar_label(bars, fmt="%.1f s", fontsize=8)
     drain_ax.set_xlabel("workers")
     drain_ax.set_ylabel("time until every order is done (s)")
-    drain_ax.set_title("More workers drain it sooner")
+    drain_ax.set_title("More workers drain it sooner" if len(runs) > 1 else "Time to drain the burst")
     drain_ax.margins(y=0.15)
     return fig

@@ -36,7 +36,8 @@ def endpoints(cmp: Comparison, predictions: Sequence[Prediction] = (), *, title:
 
     ``predictions`` (from :func:`helpers.hybrid.predict`) adds the profile's typical wait as a dash.
     """
-    paths = list(cmp.runs)
+    rank = {"sync": 0, "hybrid": 1, "async": 2}
+    paths = sorted(cmp.runs, key=lambda p: rank[_design(p)])
     fig, ax = plt.subplots(figsize=(9, 4), layout="constrained")
     data = [cmp.runs[p].ms for p in paths]
     box = ax.boxplot(data, positions=range(len(paths)), widths=0.5, showfliers=False, patch_artist=True)
@@ -54,6 +55,7 @@ def endpoints(cmp: Comparison, predictions: Sequence[Prediction] = (), *, title:
             ax.plot([i - 0.3, i + 0.3], [pred.median_ms] * 2, color="black", linestyle="--", linewidth=1,
                     label="profile: sum of the medians waited for" if i == 0 else None)
     ax.set_xticks(range(len(paths)), [f"POST {p}\n({len(cmp.runs[p].ms)} requests)" for p in paths])
+    ax.set_xlim(-0.5, len(paths) - 0.2)
     ax.set_yscale("log")
     ax.set_ylabel(f"response time seen by the client (ms, log scale; speed ×{speed():g})")
     ax.set_xlabel("endpoint (measured over HTTP on 127.0.0.1, one request after another)")
@@ -104,12 +106,13 @@ def monitoring(result: MonitoringResult) -> Figure:
     for ax in (top, bottom):
         ax.axvspan(0, result.stuck_s, color="#c44e52", alpha=0.08, label="consumer stuck")
         ax.grid(alpha=0.3)
-    top.plot(t, [s.visible for s in result.samples], color="#4c72b0", label="waiting (visible)")
-    top.plot(t, [s.in_flight for s in result.samples], color="#dd8452", label="in flight")
-    top.set_ylabel("messages")
+    top.plot(t, [s.visible for s in result.samples], color="#4c72b0", marker="o", markersize=3,
+             label="waiting (visible), sampled")
+    top.set_ylabel("messages waiting")
     top.legend(fontsize=8, loc="upper right")
     top.set_title(f"A stuck consumer: {result.produced} messages sent, {result.consumed} processed after it recovered")
-    bottom.plot(t, [s.oldest_age_s for s in result.samples], color="#8172b3", label="age of the oldest message")
+    bottom.plot(t, [s.oldest_age_s for s in result.samples], color="#8172b3", marker="o", markersize=3,
+                label="age of the oldest message, sampled")
     bottom.axhline(result.age_threshold_s, color="#c44e52", linestyle="--",
                    label=f"alarm threshold ({result.age_threshold_s:g} s here; minutes on AWS)")
     bottom.set_ylabel("oldest message age (s)")

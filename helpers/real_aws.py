@@ -4,8 +4,8 @@ it costs before it starts, and cleaning up afterwards from a fresh kernel.
 * :func:`preflight` — the first thing 07 shows: account (STS GetCallerIdentity), region, endpoint
   (an emulator is *not* real AWS), prefix, the resources the run will create and a rough cost.
 * the flows of 07, each doing what real AWS needs and moto does not check: :func:`fanout_run`
-  (SNS → SQS with the queue policies, waiting until a new policy actually lets messages through),
-  :func:`dlq_run` (an outage sends orders to a dead-letter queue; :func:`redrive` brings them back
+  (04's fan-out, waiting until new queue policies actually let messages through),
+  :func:`dlq_run` (an outage sends orders to a dead-letter queue; 05's redrive brings them back
   with ``StartMessageMoveTask`` where the backend has it), :func:`lambda_run` (the worker as a real
   Lambda, optional);
 * :func:`cleanup` — what 99_cleanup and ``make clean-aws`` do: find everything of a prefix by
@@ -25,7 +25,7 @@ from typing import Any
 
 from .backend import BackendInfo, client, current
 from .cost import CostEstimate, estimate
-from .messages import WorkshopError, say
+from .messages import say
 from .resources import (
     Found,
     TeardownReport,
@@ -271,74 +271,13 @@ def fanout_run(shop: Any, n: int = 12, *, timeout_s: float = 60) -> FanoutRun:
 
 
 @dataclass
-class Redrive:
-    """How messages were moved from a DLQ back to their queue."""
-
-    method: str  # "StartMessageMoveTask" or "receive-send-delete"
-    moved: int
-    note: str
-
-
-_UNSUPPORTED = {"500", "501", "NotImplemented", "InternalFailure", "InternalError", "InvalidAction",
-                "UnknownOperation", "UnknownOperationException"}
-
-
-def redrive(dlq_url: str, to_url: str, *, timeout_s: float = 180) -> Redrive:
-    """Move every message of ``dlq_url`` back to ``to_url``.
-
-    Chosen by capability, not by backend name: ask for ``StartMessageMoveTask`` (AWS moves the
-    messages itself, as the console's "Start DLQ redrive" does); if the backend answers that it
-    does not implement it (moto, some emulators), move them ourselves: receive → send → delete.
-    """
-    import botocore.exceptions
-
-    sqs = client("sqs")
-    dlq_arn, to_arn = queue_arn(dlq_url), queue_arn(to_url)
-    total = queue_depth(dlq_url)["visible"]
-    try:
-        task = sqs.start_message_move_task(SourceArn=dlq_arn, DestinationArn=to_arn)["TaskHandle"]
-    except NotImplementedError as exc:  # moto in-process
-        code = type(exc).__name__
-    except botocore.exceptions.ClientError as exc:
-        code = exc.response.get("Error", {}).get("Code", "")
-        if code not in _UNSUPPORTED:
-            raise
-    else:
-        deadline = time.monotonic() + timeout_s
-        while True:
-            latest = sqs.list_message_move_tasks(SourceArn=dlq_arn, MaxResults=1)["Results"][0]
-            if latest.get("Status") in ("COMPLETED", "FAILED", "CANCELLED"):
-                break
-            if time.monotonic() > deadline:
-                raise WorkshopError("real.redrive_timeout", timeout=timeout_s,
-                                    moved=latest.get("ApproximateNumberOfMessagesMoved", 0), total=total)
-            time.sleep(2)
-        return Redrive("StartMessageMoveTask", int(latest.get("ApproximateNumberOfMessagesMoved", 0)),
-                       say("real.redrive_native", task=task[:24] + "…"))
-    moved = 0
-    while True:
-        msgs = sqs.receive_message(QueueUrl=dlq_url, MaxNumberOfMessages=10, WaitTimeSeconds=0,
-                                   MessageAttributeNames=["All"]).get("Messages", [])
-        if not msgs:
-            break
-        sqs.send_message_batch(QueueUrl=to_url, Entries=[
-            {"Id": str(i), "MessageBody": m["Body"], **({"MessageAttributes": m["MessageAttributes"]}
-                                                       if m.get("MessageAttributes") else {})}
-            for i, m in enumerate(msgs)])
-        sqs.delete_message_batch(QueueUrl=dlq_url, Entries=[{"Id": str(i), "ReceiptHandle": m["ReceiptHandle"]}
-                                                            for i, m in enumerate(msgs)])
-        moved += len(msgs)
-    return Redrive("receive-send-delete", moved, say("real.redrive_fallback", backend=current().name, code=code))
-
-
-@dataclass
 class DlqRun:
     """An outage, the dead-letter queue, the redrive, and the recovery."""
 
     orders: list[str]
     in_dlq: int  # messages in the DLQ after the outage
     dlq_wait_s: float
-    redrive: Redrive
+    redrive: Any  # helpers.dlq.RedriveResult: method, moved, note
     statuses: dict[str, str | None]  # after the redrive
 
     @property
@@ -348,8 +287,10 @@ class DlqRun:
 
 def dlq_run(shop: Any, n: int = 6, *, max_receive: int = 2, visibility_s: int = 2, timeout_s: float = 120) -> DlqRun:
     """Payment is down: every order fails ``max_receive`` times and lands in the DLQ (none lost).
-    Payment comes back; :func:`redrive` returns the messages; the workers complete every order."""
+    Payment comes back; 05's :func:`helpers.dlq.redrive` returns the messages (``StartMessageMoveTask``
+    where the backend has it, receive → send → delete where not); the workers complete every order."""
     from .async_shop import AsyncShop
+    from .dlq import redrive
     from .workers import wait_until
 
     dlq = ensure_queue("rt-orders-dlq")
@@ -367,7 +308,7 @@ def dlq_run(shop: Any, n: int = 6, *, max_receive: int = 2, visibility_s: int = 
         finally:
             pool.stop()
     in_dlq, waited = queue_depth(dlq)["visible"], time.monotonic() - start
-    moved = redrive(dlq, url)
+    moved = redrive(url, dlq)
     pool = ashop.pool(2).start()
     try:
         wait_until(lambda: all(ashop.status(i) == "COMPLETED" for i in ids), timeout_s, poll_s=0.5)
@@ -472,6 +413,11 @@ class CleanupResult:
         out = self.report.lines()
         out.append(f"remaining with prefix {self.prefix}: {len(self.remaining)}")
         out += [f"  still there: {f.kind:<20} {f.name}" for f in self.remaining]
+        failed = {f.name for f, _ in self.report.failed}
+        lagging = [f.name for f in self.remaining if f.name not in failed]
+        if lagging:  # deleted without an error, yet still listed: AWS catching up
+            out.append(say("cleanup.still_there", n=len(lagging), prefix=self.prefix, waited=self.waited_s,
+                           names=", ".join(lagging)))
         return out
 
     def show(self) -> None:

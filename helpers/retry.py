@@ -189,8 +189,8 @@ class Strategy:
 #: The three strategies compared in the notebook (real seconds).
 STRATEGIES: tuple[Strategy, ...] = (
     Strategy("eager: every 10 ms", 0.01, 0.01, "none"),
-    Strategy("exponential backoff", 0.05, 0.4, "none"),
-    Strategy("backoff + full jitter", 0.05, 0.4, "full"),
+    Strategy("exponential backoff", 0.05, 0.25, "none"),
+    Strategy("backoff + full jitter", 0.05, 0.25, "full"),
 )
 
 

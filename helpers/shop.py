@@ -935,6 +935,17 @@ def percentile(values: Sequence[float], q: float) -> float:
     return data[lo] + (data[hi] - data[lo]) * (pos - lo)
 
 
+@dataclass(frozen=True)
+class BusyWindow:
+    """A closed-loop run's steady part, measured on the same work: λ, W, L (= λ·W) and overhead."""
+
+    seconds: float
+    throughput_per_s: float  # λ: orders finished per second (partly finished ones in part)
+    mean_ms: float  # W: time an order spends in the shop, averaged over that work
+    in_progress: float  # L: orders in progress on average (the busy clients)
+    overhead_ms: float  # per order beyond the simulated sleeps: DynamoDB, Python, waiting for a CPU
+
+
 @dataclass
 class LoadResult:
     """Many orders placed together: the results, the wall-clock window and the summaries."""
@@ -955,30 +966,48 @@ class LoadResult:
         """Orders answered per real second (completed or not)."""
         return len(self.results) / self.wall_s if self.wall_s > 0 else float("nan")
 
-    @property
-    def busy_throughput_per_s(self) -> float:
-        """Orders per real second while every client was busy (closed loop, :meth:`Shop.run_load`).
+    def busy_window(self) -> BusyWindow | None:
+        """Throughput, response time and load while every client was busy (closed loop, :meth:`Shop.run_load`).
 
         Until the last order starts, each answer frees a client that starts the next order at
-        once, so all ``clients`` are busy. The work done in that window — finished orders,
-        plus the finished share of orders still running at its end — divided by its length
-        is the steady throughput. (Plain ``n / wall time`` comes out lower: the run ends with
-        clients idle while the last orders finish.) Falls back to :attr:`throughput_per_s`
-        when there are fewer than two orders per client.
+        once, so all ``clients`` are busy. Over that window each order counts for the share of
+        it that happened inside (finished orders fully, running ones partly), so the three
+        numbers are measured on the same work and satisfy Little's law L = λ·W exactly; L
+        comes out as the clients kept busy. (Plain ``n / wall time`` comes out lower: the run
+        ends with clients idle while the last orders finish.) ``None`` with fewer than two
+        orders per client.
         """
         n, clients = len(self.results), self.clients or 1
         if n < 2 * clients:
-            return self.throughput_per_s
+            return None
         cut = max(r.start for r in self.results)
         window = cut - self.start
         if window <= 0:
-            return self.throughput_per_s
-        done = 0.0
+            return None
+        done = inside_total = overhead = 0.0
         for r in self.results:
             length = r.end - r.start
             inside = max(0.0, min(r.end, cut) - r.start)
-            done += inside / length if length > 0 else 1.0
-        return done / window
+            share = inside / length if length > 0 else 1.0
+            done += share
+            inside_total += inside
+            overhead += share * r.overhead_ms
+        if done <= 0:
+            return None
+        return BusyWindow(
+            seconds=window,
+            throughput_per_s=done / window,
+            mean_ms=inside_total / done * 1000,
+            in_progress=inside_total / window,
+            overhead_ms=overhead / done,
+        )
+
+    @property
+    def busy_throughput_per_s(self) -> float:
+        """Orders per real second while every client was busy (see :meth:`busy_window`);
+        :attr:`throughput_per_s` when there are fewer than two orders per client."""
+        busy = self.busy_window()
+        return busy.throughput_per_s if busy else self.throughput_per_s
 
     @property
     def response_ms(self) -> list[float]:
@@ -1035,13 +1064,19 @@ class SweepPoint:
 
     @property
     def throughput_per_s(self) -> float:
-        """Measured steady throughput (:attr:`LoadResult.busy_throughput_per_s`)."""
+        """Measured steady throughput λ (:meth:`LoadResult.busy_window`)."""
         return self.load.busy_throughput_per_s
+
+    @property
+    def mean_ms(self) -> float:
+        """Measured W over the same work as λ (the whole run's mean without a busy window)."""
+        busy = self.load.busy_window()
+        return busy.mean_ms if busy else self.load.mean_ms
 
     @property
     def littles_l(self) -> float:
         """λ·W from the measurements: Little's law says it equals the clients kept busy."""
-        return self.throughput_per_s * self.load.mean_ms / 1000
+        return self.throughput_per_s * self.mean_ms / 1000
 
 
 # --- the shop ---------------------------------------------------------------------------------
@@ -1362,9 +1397,9 @@ class Shop:
 
         Model (Little's law, L = λ·W with L = ``clients`` busy threads): W = Σ mean step
         latency from the profile × speed + overhead, λ = clients / W. The overhead — DynamoDB,
-        Python and, on a busy machine, waiting for a CPU — is measured in the same run (mean of
-        response − simulated sleeps) unless ``overhead_ms`` fixes it, so the model's only
-        assumption is the profile's latencies. The step's settings are restored after.
+        Python and, on a busy machine, waiting for a CPU — is measured on the same work as the
+        throughput (:meth:`LoadResult.busy_window`) unless ``overhead_ms`` fixes it, so the
+        model's only assumption is the profile's latencies. The step's settings are restored after.
         """
         svc = self.service(step)
         saved = (svc.median_ms, svc.p95_ms)
@@ -1376,7 +1411,11 @@ class Shop:
                 load = self.run_load(self.sample_orders(clients * orders_per_client, start=i), clients=clients)
                 extra = overhead_ms
                 if extra is None:
-                    extra = sum(r.overhead_ms for r in load.results) / len(load.results) if load.results else 0.0
+                    busy = load.busy_window()
+                    if busy is not None:
+                        extra = busy.overhead_ms
+                    else:
+                        extra = sum(r.overhead_ms for r in load.results) / len(load.results) if load.results else 0.0
                 model_w = self.predicted_ms(stat="mean", overhead_ms=extra)
                 points.append(SweepPoint(step, float(latency), load, model_w, clients / (model_w / 1000), extra))
                 bar.update(1)

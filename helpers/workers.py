@@ -284,6 +284,23 @@ def _check_settings(batch_size: Any, wait_time_s: Any, on_stop: Any) -> None:
         raise WorkshopError("workers.bad_on_stop", value=on_stop)
 
 
+_RETIRING: set[Worker] = set()  # stopped with wait=False, thread maybe still in its last long poll
+_RETIRING_LOCK = threading.Lock()
+
+
+def _retiring_of(queue_url: str | None) -> list[Worker]:
+    with _RETIRING_LOCK:
+        return [w for w in _RETIRING if queue_url is None or w.queue_url == queue_url]
+
+
+def join_retiring(queue_url: str | None = None, timeout: float | None = None) -> int:
+    """Join the workers stopped with ``wait=False`` (all, or those of ``queue_url``); returns how many."""
+    found = _retiring_of(queue_url)
+    for w in found:
+        w.join(timeout)
+    return len(found)
+
+
 class Worker:
     """One consumer thread: long-polls ``queue_url`` and invokes ``handler`` per batch, like Lambda.
 
@@ -328,9 +345,14 @@ class Worker:
         return self._thread is not None and self._thread.is_alive()
 
     def start(self) -> Worker:
-        """Start polling (no-op if already running). Returns ``self`` for chaining."""
-        if self.running:
+        """Start polling (no-op if already running). Returns ``self`` for chaining.
+
+        Workers of the same queue still finishing a ``stop(wait=False)`` are joined first, so two
+        generations of workers never overlap on one queue.
+        """
+        if self.running and self not in _retiring_of(self.queue_url):
             return self
+        join_retiring(self.queue_url)
         if not self._arn:
             self._arn = queue_arn(self.queue_url)
         self._stop.clear()
@@ -357,16 +379,26 @@ class Worker:
         if thread.is_alive():
             raise WorkshopError("workers.stuck", name=self.name, timeout=limit)
         self._thread = None
+        with _RETIRING_LOCK:
+            _RETIRING.discard(self)
 
-    def stop(self, mode: str | None = None, timeout: float | None = None) -> WorkerStats:
+    def stop(self, mode: str | None = None, timeout: float | None = None, *, wait: bool = True) -> WorkerStats:
         """Stop and join the thread; idempotent.
 
         ``mode="drain"`` finishes the batch in hand (and deletes what succeeded);
         ``mode="release"`` makes every message not yet processed visible again at once, so
         another consumer can take it without waiting for the visibility timeout.
+
+        ``wait=False`` only signals: an idle worker ends by itself when its current long poll
+        does (at most ``wait_time_s``), and is joined by :func:`join_retiring` or by the next
+        worker started on the same queue. The counters may still change by that last poll.
         """
         self.request_stop(mode)
-        self.join(timeout)
+        if wait:
+            self.join(timeout)
+        elif self._thread is not None:
+            with _RETIRING_LOCK:
+                _RETIRING.add(self)
         return self.stats
 
     def run_once(self) -> int:
@@ -560,12 +592,12 @@ class WorkerPool:
             w.start()
         return self
 
-    def stop(self, mode: str | None = None, timeout: float | None = None) -> WorkerStats:
-        """Signal every worker, then join them all (see :meth:`Worker.stop`); idempotent."""
+    def stop(self, mode: str | None = None, timeout: float | None = None, *, wait: bool = True) -> WorkerStats:
+        """Signal every worker, then join them all (see :meth:`Worker.stop`, also for ``wait``); idempotent."""
         for w in self.workers:
             w.request_stop(mode)
         for w in self.workers:
-            w.join(timeout)
+            w.stop(mode, timeout, wait=wait)
         return self.stats
 
     def wait_for_succeeded(self, n: int, timeout: float) -> bool:

@@ -327,3 +327,42 @@ def test_the_server_log_records_requests(api):
     request("GET", f"{api.url}/nowhere")
     entry = api.log[-1]
     assert (entry.method, entry.path, entry.status) == ("GET", "/nowhere", 404)
+
+
+# --- what the customer is told --------------------------------------------------------------------------
+
+
+def test_what_the_customer_is_told_with_payment_up_and_down(api, hshop):
+    from helpers.api import what_the_customer_is_told
+
+    told = what_the_customer_is_told(api, down="payment", start=10)
+    assert len(told.rows) == 6
+    up = [r for r in told.rows if r.case == "every service up"]
+    assert [r.http_status for r in up] == [201, 201, 202]
+    assert all(r.final_status == Status.COMPLETED for r in up)
+    down = "the payment service is down"
+    assert told.row(down, "/sync/orders").http_status == 502
+    assert told.row(down, "/hybrid/orders").http_status == 502
+    late = told.row(down, "/async/orders")
+    assert late.http_status == 202 and "received" in late.message  # told "received"…
+    assert (late.final_status, late.failed_step) == (Status.FAILED, "payment")  # …and it failed later
+    assert "FAILED at payment" in str(told.table())
+    assert not hshop.shop.service("payment").is_down  # the outage ended
+
+
+def test_comparisons_merge(api):
+    a = compare_endpoints(api, n=1, paths=("/sync/orders",))
+    b = compare_endpoints(api, n=1, paths=("/hybrid/orders",), start=1)
+    both = a.merged(b)
+    assert list(both.runs) == ["/sync/orders", "/hybrid/orders"] and len(both.finished_at) == 2
+
+
+def test_compare_endpoints_takes_the_endpoints_in_turn_unless_asked_not_to(api):
+    paths = ("/sync/orders", "/async/orders")
+    compare_endpoints(api, n=2, paths=paths, start=3)
+    posts = [e.path for e in api.log if e.method == "POST"][-4:]
+    assert posts == ["/sync/orders", "/async/orders"] * 2
+    cmp = compare_endpoints(api, n=2, paths=paths, start=3, interleave=False)
+    posts = [e.path for e in api.log if e.method == "POST"][-4:]
+    assert posts == ["/sync/orders"] * 2 + ["/async/orders"] * 2
+    assert list(cmp.only("/async/orders").runs) == ["/async/orders"]

@@ -149,3 +149,23 @@ def test_a_long_poll_does_not_block_other_calls_and_wakes_on_send(backend):
     assert not poller.is_alive()
     assert [m["Body"] for m in got["response"]["Messages"]] == ["wake up"]
     assert got["returned_at"] - sent_at < 5  # woken by the send, not by the 10 s deadline
+
+
+def test_a_workshop_error_in_a_notebook_is_one_sentence_not_a_traceback():
+    """In Jupyter, a WorkshopError (a failed claim, bad input) shows its sentence once, and fails the cell."""
+    import nbformat
+    from nbclient import NotebookClient
+    from nbclient.exceptions import CellExecutionError
+
+    nb = nbformat.v4.new_notebook(
+        cells=[nbformat.v4.new_code_cell("from helpers import claim\nclaim(False, 'three is more than four')")]
+    )
+    runner = NotebookClient(nb, timeout=120, kernel_name="python3")
+    with pytest.raises(CellExecutionError):
+        runner.execute()
+    outputs = nb.cells[0].outputs
+    errors = [o for o in outputs if o.output_type == "error"]
+    assert len(errors) == 1, outputs
+    shown = "\n".join(errors[0].traceback)
+    assert "Claim no longer true: three is more than four" in shown
+    assert "Traceback" not in shown and "File " not in shown

@@ -160,3 +160,16 @@ def test_an_unexpected_error_is_reported_not_swallowed(own_prefix, monkeypatch):
     assert not report.ok and "AccessDenied" in report.failed[0][1]
     monkeypatch.undo()
     assert resources.teardown().ok
+
+
+def test_a_resource_deleted_without_error_but_still_listed_is_named_with_a_hint(own_prefix, monkeypatch):
+    """Real AWS lists a deleted queue for up to a minute: the result says so instead of claiming success."""
+    url = resources.ensure_queue("lagging")
+    sqs = client("sqs")
+    monkeypatch.setattr(sqs, "delete_queue", lambda **kwargs: {})  # accepted, but the queue is still listed
+    result = real_aws.cleanup(wait_s=0)
+    assert result.report.ok and not result.ok
+    assert [f.ident for f in result.remaining] == [url]
+    assert any("still listed" in line and url.rsplit("/", 1)[-1] in line for line in result.lines())
+    monkeypatch.undo()
+    assert real_aws.cleanup().ok

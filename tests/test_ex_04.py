@@ -109,3 +109,8 @@ def test_reviews_wrong_subscribers_get_a_reason(fshop, kwargs, words):
 def test_reviews_rejects_what_is_not_a_subscriber():
     ok, sentence = evaluate("04.reviews", "reviews")
     assert not ok and "Subscriber" in sentence
+
+
+def test_predict_routes_with_dots_left_asks_to_fill_them():
+    ok, sentence = evaluate("04.predict_routes", {"express-shipping": ..., "fraud-review": ..., "gold-gift": ...})
+    assert not ok and "replace every ..." in sentence

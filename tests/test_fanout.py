@@ -338,14 +338,25 @@ def test_live_add_gets_every_later_order_and_none_before(fshop):
     assert result.after and result.before
     assert result.missed_after == [] and result.got_before == []
     assert set(seen) == result.received
+    assert result.worker_started > result.placed[-1].end - result.t0  # its worker started after the stream
+    assert result.answered_before_worker
     assert "analytics" in fshop.subscribers
     fshop.remove_subscriber("analytics")
 
 
+def test_live_add_can_start_the_worker_at_once(fshop):
+    with speed_factor(0):
+        result = fanout.live_add(fshop, "analytics", n_before=5, n_after=5, interval_ms=15, start_worker="now")
+    assert result.worker_started == result.added_window[1] and not result.missed_after
+    assert not result.answered_before_worker
+    with pytest.raises(WorkshopError, match="'after' or 'now'"):
+        fanout.live_add(fshop, "analytics", start_worker="later")
+    fshop.remove_subscriber("analytics")
+
+
 def test_publisher_unchanged_rule():
-    assert fanout.publisher_unchanged(10, 14, 30) == (True, 18)
-    assert fanout.publisher_unchanged(10, 40, 30)[0] is False  # waited for the subscriber
-    assert fanout.publisher_unchanged(100, 100, 30)[0] is False  # cannot tell waiting from noise
+    assert fanout.publisher_unchanged(10, 14) == (True, 25)
+    assert fanout.publisher_unchanged(10, 40)[0] is False  # e.g. waited 30 ms for the subscriber's work
 
 
 def test_delivery_demo_shows_envelope_and_raw(fshop):
@@ -372,3 +383,45 @@ def test_routing_table_and_expected_routes():
     assert fanout.expected_routes() == {"express-shipping": {"A", "C", "E"}, "fraud-review": {"F"},
                                         "gold-gift": {"A", "C"}}
     assert "19,200" in fanout.format_routing_table()
+
+
+# --- figures (synthetic results, no AWS) ------------------------------------------------------------
+
+
+def _published(oid, start, ms):
+    return fanout.Published(oid, "ACCEPTED", start, start + ms / 1000, "m", 100, publish_ms=ms / 2)
+
+
+def _labelled(fig):
+    import matplotlib.pyplot as plt
+
+    try:
+        axes = [ax for ax in fig.axes if ax.get_visible()]
+        assert axes and all(ax.get_title() for ax in axes)
+        assert all(ax.get_xlabel() and (ax.get_ylabel() or not ax.axison) for ax in axes)
+    finally:
+        plt.close(fig)
+
+
+def test_every_figure_has_titles_and_labels():
+    from helpers import plots_fanout as pf
+    from helpers.workers import DepthSeries
+
+    placed = [_published(f"o{i}", i * 0.03, 10 + i) for i in range(6)]
+    run = fanout.FanoutRun(placed, dict.fromkeys(fanout.SERVICES, 6), dict.fromkeys(fanout.SERVICES, 6),
+                           {s: {p.order_id: p.end + 0.05 for p in placed} for s in fanout.SERVICES}, 6)
+    _labelled(pf.fanout_counts(run))
+    series = DepthSeries([0, 0.1, 0.2], [0, 2, 0], [0, 1, 0], [0, 0, 0])
+    dep = fanout.DeployRun(placed, "email", "shipping", (0.05, 0.12), 0.05, 3, dict.fromkeys(fanout.SERVICES, series),
+                           dict.fromkeys(fanout.SERVICES, 6), {"shipping": 2, "email": 0, "points": 2}, 0.0, 30)
+    _labelled(pf.deploy(dep))
+    live = fanout.LiveAdd(placed, 0.0, (0.07, 0.08), "analytics", {"o3", "o4", "o5"}, {"before": 5, "after": 5}, 0.5)
+    assert live.answered_before_worker and len(live.before) == 2 and len(live.after) == 3
+    _labelled(pf.live_add(live))
+    routes = fanout.RoutingRun({"A": "a", "B": "b"}, {"x": {"A"}, "y": {"B"}}, {"x": {"A"}, "y": set()}, {})
+    assert not routes.as_predicted
+    _labelled(pf.routing(routes))
+    _labelled(pf.sizes(300 * 1024))
+    sub = fanout.SubscriptionInfo("arn:aws:sns:r:1:t:1", "sqs", "arn:aws:sqs:r:1:p-shipping", True,
+                                  {"total_amount": [{"numeric": [">=", 20000]}]}, "MessageAttributes")
+    _labelled(pf.topology([sub], prefix="p"))

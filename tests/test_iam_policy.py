@@ -157,3 +157,13 @@ def test_calls_recorded_at_runtime_are_allowed(backend):
     assert {"lambda:CreateFunction", "lambda:UpdateFunctionCode", "iam:CreateRole", "sqs:DeleteQueue"} <= recorded
     denied = sorted(a for a in iam_policy.required_actions(recorded) if not iam_policy.allows(POLICY, a))
     assert not denied, f"calls made at runtime that data/iam-policy.json does not allow: {denied}"
+
+
+def test_the_cli_checks_prints_calls_and_renders_for_a_prefix(capsys):
+    assert iam_policy.main(["--check"]) == 0
+    assert "is exact" in capsys.readouterr().out
+    iam_policy.main(["--calls"])
+    assert "sqs:CreateQueue" in capsys.readouterr().out
+    iam_policy.main(["t-bob-9f9f"])
+    rendered = json.loads(capsys.readouterr().out)
+    assert "arn:aws:sqs:*:*:t-bob-9f9f-*" in json.dumps(rendered)

@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 import secrets
 
-import botocore.exceptions
 import pytest
 
 from helpers import real_aws, resources
@@ -50,7 +49,7 @@ def test_on_real_aws_the_preflight_warns_with_account_and_cost(own_prefix):
                              estimate({("sqs", "SendMessage"): 1000}))
     text = "\n".join(pre.lines())
     assert pre.mode == "aws" and "REAL AWS: account 111122223333, region ap-northeast-1" in text
-    assert "about 1000 billed requests" in text and "99_cleanup" in text
+    assert "up to 1,000 billed requests" in text and "99_cleanup" in text
     endpoint = real_aws.Preflight(BackendInfo("aws", "ap-northeast-1", "1", "http://localhost:4566", True),
                                   own_prefix, [], estimate({}))
     assert endpoint.mode == "endpoint" and "NOT real AWS" in "\n".join(endpoint.lines())
@@ -83,65 +82,8 @@ def test_an_outage_fills_the_dlq_and_the_redrive_completes_every_order(shop):
     run = real_aws.dlq_run(shop, n=4)
     assert run.in_dlq == 4 and len(run.orders) == 4
     assert run.redrive.moved == 4 and run.redrive.method in ("StartMessageMoveTask", "receive-send-delete")
+    assert resources.queue_depth(resources.ensure_queue("rt-orders-dlq"))["visible"] == 0
     assert run.all_completed, run.statuses
-
-
-def _dlq_with(n: int) -> tuple[str, str]:
-    dlq = resources.ensure_queue("redrive-dlq")
-    src = resources.ensure_queue("redrive-src", dlq_arn=resources.queue_arn(dlq))
-    for start in range(0, n, 10):
-        client("sqs").send_message_batch(QueueUrl=dlq, Entries=[
-            {"Id": str(i), "MessageBody": f"m{i}",
-             "MessageAttributes": {"order_id": {"DataType": "String", "StringValue": f"o{i}"}}}
-            for i in range(start, min(n, start + 10))])
-    return dlq, src
-
-
-def test_redrive_falls_back_when_the_backend_lacks_start_message_move_task(own_prefix, monkeypatch):
-    dlq, src = _dlq_with(13)
-    sqs = client("sqs")
-
-    def missing(**kwargs):  # what an emulator without the operation answers
-        raise botocore.exceptions.ClientError({"Error": {"Code": "500", "Message": "Internal"}}, "StartMessageMoveTask")
-
-    monkeypatch.setattr(sqs, "start_message_move_task", missing)
-    result = real_aws.redrive(dlq, src)
-    assert result.method == "receive-send-delete" and result.moved == 13 and "StartMessageMoveTask" in result.note
-    assert resources.queue_depth(dlq)["visible"] == 0
-    moved = sqs.receive_message(QueueUrl=src, MaxNumberOfMessages=10, MessageAttributeNames=["All"])["Messages"]
-    assert all(m["MessageAttributes"]["order_id"]["StringValue"].startswith("o") for m in moved)
-
-
-def test_redrive_uses_start_message_move_task_where_the_backend_has_it(own_prefix, monkeypatch):
-    dlq, src = _dlq_with(3)
-    sqs = client("sqs")
-    calls = []
-
-    def start(**kwargs):
-        calls.append(kwargs)
-        return {"TaskHandle": "task-handle-0123456789abcdef0123456789"}
-
-    def tasks(**kwargs):
-        return {"Results": [{"Status": "COMPLETED", "ApproximateNumberOfMessagesMoved": 3}]}
-
-    monkeypatch.setattr(sqs, "start_message_move_task", start)
-    monkeypatch.setattr(sqs, "list_message_move_tasks", tasks)
-    result = real_aws.redrive(dlq, src)
-    assert result.method == "StartMessageMoveTask" and result.moved == 3
-    assert calls == [{"SourceArn": resources.queue_arn(dlq), "DestinationArn": resources.queue_arn(src)}]
-
-
-def test_redrive_does_not_hide_a_real_error(own_prefix, monkeypatch):
-    dlq, src = _dlq_with(1)
-    sqs = client("sqs")
-
-    def denied(**kwargs):
-        raise botocore.exceptions.ClientError({"Error": {"Code": "AccessDenied", "Message": "no"}}, "StartMessageMoveTask")
-
-    monkeypatch.setattr(sqs, "start_message_move_task", denied)
-    with pytest.raises(botocore.exceptions.ClientError, match="AccessDenied"):
-        real_aws.redrive(dlq, src)
-    assert resources.queue_depth(dlq)["visible"] == 1  # nothing moved behind our back
 
 
 def test_the_lambda_section_is_skipped_by_default_and_only_deploys_where_code_cannot_run(shop):

@@ -446,8 +446,25 @@ def test_busy_throughput_counts_only_while_every_client_was_busy():
     assert load.busy_throughput_per_s == pytest.approx(2.0)  # 2 clients / 1 s per order
     assert load.throughput_per_s == pytest.approx(6 / 7)  # the naive number is dragged down by the drain
     assert load.mean_in_system == pytest.approx(10 / 7)
+    busy = load.busy_window()
+    assert busy.seconds == 2 and busy.mean_ms == pytest.approx(1000) and busy.in_progress == pytest.approx(2)
+    assert busy.throughput_per_s * busy.mean_ms / 1000 == pytest.approx(busy.in_progress)  # L = λ·W
+    # the slow last order counts only for the share of it inside the window: 0 here (it starts at the cut)
     short = LoadResult(results[:2], 0.0, 1.0, clients=2)
-    assert short.busy_throughput_per_s == short.throughput_per_s
+    assert short.busy_window() is None and short.busy_throughput_per_s == short.throughput_per_s
+
+
+def test_busy_window_counts_running_orders_in_part():
+    # one client; orders of 1 s, 1 s, then a last one starting at 2 s: window [0, 2]
+    results = [_fake(0, 1), _fake(1, 2), _fake(2, 3)]
+    busy = LoadResult(results, 0.0, 3.0, clients=1).busy_window()
+    assert busy.throughput_per_s == pytest.approx(1.0) and busy.in_progress == pytest.approx(1.0)
+    # two clients, one order still running across the cut: half of it counts
+    results = [_fake(0, 2), _fake(0, 1), _fake(1, 1.5), _fake(1.5, 3)]
+    busy = LoadResult(results, 0.0, 3.0, clients=2).busy_window()
+    assert busy.seconds == 1.5
+    assert busy.throughput_per_s == pytest.approx((0.75 + 1 + 1) / 1.5)
+    assert busy.in_progress == pytest.approx(2.0)
 
 
 def test_percentile_interpolates():
@@ -486,8 +503,10 @@ def test_sweep_models_throughput_and_restores_the_step(shop):
     assert all(len(p.load.results) == 4 and p.load.clients == 2 for p in points)
     assert shop.service("shipping").median_ms == 120
     for p in points:  # the overhead in the model is what these very orders took beyond their sleeps
-        assert p.overhead_ms == pytest.approx(sum(r.overhead_ms for r in p.load.results) / 4)
+        assert p.overhead_ms == pytest.approx(p.load.busy_window().overhead_ms)
+        assert 0 < p.overhead_ms < p.mean_ms
         assert p.model_throughput_per_s == pytest.approx(2 / (p.model_response_ms / 1000))
+        assert p.littles_l == pytest.approx(p.load.busy_window().in_progress)
     fixed = shop.sweep_latency("shipping", [120], clients=2, orders_per_client=1, overhead_ms=7.0, progress=False)
     assert fixed[0].overhead_ms == 7.0
 

@@ -9,6 +9,7 @@ import pytest
 
 from helpers import resources, sqs_lab
 from helpers.backend import client
+from helpers.workers import join_retiring
 
 
 @pytest.fixture(scope="module")
@@ -37,6 +38,7 @@ def test_processing_longer_than_the_visibility_timeout_delivers_twice(prefix):
     assert short.duplicates == 3 and short.side_effects == 6
     assert {d.worker for d in short.deliveries} == {"A-slow", "B-fast"}
     assert long.per_message == {"order-1": 1, "order-2": 1, "order-3": 1} and long.duplicates == 0
+    join_retiring()  # the demo stops its workers without waiting for their last long poll
     assert not [t for t in threading.enumerate() if t.name.startswith("sqs-")]
 
 

@@ -21,6 +21,7 @@ from helpers.workers import (
     batch_handler,
     failed_ids,
     fake_sqs_event,
+    join_retiring,
     wait_until,
 )
 
@@ -29,6 +30,7 @@ from helpers.workers import (
 def prefix(backend):
     before = resources.prefix()
     resources.set_prefix("t-workers")
+    join_retiring()  # workers other modules stopped without waiting: gone before we count threads
     yield "t-workers"
     resources.set_prefix(before)
 
@@ -380,3 +382,18 @@ def test_run_once_is_one_turn_of_the_loop_in_the_callers_thread(make_queue):
     with pytest.raises(WorkshopError, match="already polling"):
         worker.run_once()
     worker.stop()
+
+
+def test_stop_without_waiting_ends_by_itself_and_never_overlaps_the_next_workers(make_queue):
+    url, other = make_queue(), make_queue()
+    first = WorkerPool(url, batch_handler(lambda r: None), workers=2, name="first").start()
+    elsewhere = Worker(other, batch_handler(lambda r: None), name="elsewhere").start()
+    elsewhere.stop(wait=False)
+    first.stop(wait=False)  # returns at once; the threads finish their current long poll
+    second = WorkerPool(url, batch_handler(lambda r: None), workers=1, name="second").start()
+    names = {t.name for t in worker_threads()}
+    assert not any(n.startswith("sqs-worker-first") for n in names)  # joined before the new ones started
+    second.stop()
+    join_retiring()
+    assert worker_threads() == [] and not first.running and not elsewhere.running
+    first.stop()  # still idempotent

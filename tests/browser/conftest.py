@@ -150,6 +150,16 @@ def browser(chromium_executable: str) -> Iterator[Any]:
             chromium.close()
 
 
+@pytest.fixture(scope="session")
+def browser_context(browser: Any) -> Iterator[Any]:
+    """One browser context (profile) for the session: each notebook opens in a page of its own."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    try:
+        yield context
+    finally:
+        context.close()
+
+
 # --------------------------------------------------------------------------- JupyterLab
 
 
@@ -195,6 +205,34 @@ class JupyterLab:
                     self.api("DELETE", f"api/kernels/{k['id']}")
         except (urllib.error.URLError, OSError):
             pass  # the server is gone already; the process-group kill below still runs
+
+    def kernel_prefix(self) -> str:
+        """``sys.prefix`` of a fresh ``python3`` kernel started through the server, as the notebooks'."""
+        from jupyter_client import BlockingKernelClient
+
+        kernel = self.api("POST", "api/kernels", {"name": "python3"})
+        try:
+            connection_file = self.runtime_dir / f"kernel-{kernel['id']}.json"
+            for _ in range(100):
+                if connection_file.exists():
+                    break
+                time.sleep(0.1)
+            client = BlockingKernelClient(connection_file=str(connection_file))
+            client.load_connection_file()
+            client.start_channels()
+            seen: list[str] = []
+            try:
+                client.wait_for_ready(timeout=60)
+                client.execute_interactive(
+                    "import sys; print(sys.prefix)",
+                    output_hook=lambda msg: seen.append(msg["content"].get("text", "")),
+                    timeout=60,
+                )
+            finally:
+                client.stop_channels()
+        finally:
+            self.api("DELETE", f"api/kernels/{kernel['id']}")
+        return "".join(seen).strip()
 
     def log_tail(self, lines: int = 40) -> str:
         try:
@@ -298,7 +336,7 @@ def _copy_notebooks(work: Path) -> Path:
 
 
 @pytest.fixture(scope="session")
-def jupyterlab() -> Iterator[JupyterLab]:
+def jupyterlab(chromium_executable: str) -> Iterator[JupyterLab]:
     """JupyterLab from this environment on a copy of the notebooks; stopped by its process group."""
     # Not tmp_path_factory: another pytest run on the machine may prune its folders under us.
     base = Path(tempfile.mkdtemp(prefix="browser-jupyterlab-"))
@@ -372,6 +410,11 @@ def _serve(base: Path) -> Iterator[JupyterLab]:
             _stop(process)
             continue
         try:
+            # The kernel the notebooks get must be this environment's ipykernel, not another Python's.
+            prefix = lab.kernel_prefix()
+            if prefix != sys.prefix:
+                pytest.fail(f"JupyterLab's python3 kernel runs in {prefix!r}, not in this environment "
+                            f"({sys.prefix!r}); check `jupyter kernelspec list`", pytrace=False)  # fmt: skip
             yield lab
         finally:
             lab.shutdown_kernels_of(None)

@@ -58,19 +58,32 @@ JS_IMAGES = f"""async () => {{
 }}"""
 
 # Interactive controls in the outputs, in page order: slider handles and buttons.
-CONTROLS = (
-    f"{NOTEBOOK} .jp-OutputArea-output .widget-slider .noUi-handle, "
-    f"{NOTEBOOK} .jp-OutputArea-output button.jupyter-button:not([disabled])"
+CONTROLS = ", ".join(
+    f"{NOTEBOOK} .jp-OutputArea-output {sel}"
+    for sel in (
+        ".widget-slider .noUi-handle",
+        "button.jupyter-button:not([disabled])",
+        ".widget-dropdown select:not([disabled])",
+        ".widget-checkbox input[type=checkbox]:not([disabled])",
+    )
 )
+# Mark the index-th control (and, for interact_manual, its "Run Interact" button) for the locators.
 JS_MARK_CONTROL = f"""(index) => {{
     document.querySelectorAll('[data-browser-test]').forEach(e => e.removeAttribute('data-browser-test'));
     const el = document.querySelectorAll('{CONTROLS}')[index];
     if (!el) return null;
     el.setAttribute('data-browser-test', 'control');
+    const kind = el.classList.contains('noUi-handle') ? 'slider'
+        : el.tagName === 'SELECT' ? 'dropdown' : el.tagName === 'INPUT' ? 'checkbox' : 'button';
+    const run = kind === 'button' ? null
+        : el.closest('.widget-interact')?.querySelector(':scope > .jupyter-button, :scope > .widget-button');
+    if (run) run.setAttribute('data-browser-test', 'run');
+    const box = el.closest('.widget-slider, .widget-dropdown, .widget-checkbox');
     return {{
-        kind: el.classList.contains('noUi-handle') ? 'slider' : 'button',
-        label: (el.closest('.widget-slider')?.querySelector('.widget-label')?.textContent
-                || el.textContent || '').trim(),
+        kind: kind,
+        label: ((box && box.querySelector('.widget-label')?.textContent) || el.textContent || '').trim(),
+        options: kind === 'dropdown' ? Array.from(el.options).map(o => o.value) : [],
+        run: !!run,
         cell: Array.from(document.querySelectorAll('{NOTEBOOK} .jp-Cell')).indexOf(el.closest('.jp-Cell')),
     }};
 }}"""
@@ -93,7 +106,10 @@ JS_RESULTS = f"""() => {{
 }}"""
 JS_CONTROL_STATE = """() => {
     const el = document.querySelector('[data-browser-test=control]');
-    return el ? (el.getAttribute('aria-valuenow') || el.textContent) : null;
+    if (!el) return null;
+    if (el.tagName === 'SELECT') return el.value;
+    if (el.tagName === 'INPUT') return String(el.checked);
+    return el.getAttribute('aria-valuenow') || el.textContent.trim();
 }"""
 # How tall the notebook's content is (to the bottom of its last cell, not the scroll-past-end space).
 JS_CONTENT_HEIGHT = f"""() => {{
@@ -208,11 +224,19 @@ def _screenshot(page: Any, folder: Path, stem: str) -> Path:
     return path
 
 
+def _where(nb: Any, index: int) -> str:
+    """``cell 7 (plots.timeline(result, …))``: the cell's number among all cells and its first line."""
+    if not 0 <= index < len(nb.cells):
+        return f"cell {index + 1}"
+    first = next((line.strip() for line in nb.cells[index].source.splitlines() if line.strip()), "")
+    return f"cell {index + 1} ({first[:60]}{'…' if len(first) > 60 else ''})"
+
+
 def _check_outputs(page: Any, name: str, nb: Any) -> None:
     """No traceback, figures as decoded images, widgets drawn (not an error, not their text repr)."""
     problems: list[str] = []
     for out in page.evaluate(JS_OUTPUTS):
-        where = f"cell {out['cell'] + 1}"
+        where = _where(nb, out["cell"])
         text = out["text"]
         if TRACEBACK.search(text):
             problems.append(f"{where} shows a traceback: {text.strip()[-300:]!r}")
@@ -229,7 +253,7 @@ def _check_outputs(page: Any, name: str, nb: Any) -> None:
     images = page.evaluate(JS_IMAGES)
     for img in images:
         if not img["ok"]:
-            problems.append(f"cell {img['cell'] + 1} has an image that did not decode")
+            problems.append(f"{_where(nb, img['cell'])} has an image that did not decode")
     saved_images = sum(
         1 for cell in nb.cells if cell.cell_type == "code"
         for out in cell.get("outputs", []) if "image/png" in out.get("data", {})
@@ -240,16 +264,40 @@ def _check_outputs(page: Any, name: str, nb: Any) -> None:
     for i, cell in enumerate(nb.cells):
         for out in cell.get("outputs", []) if cell.cell_type == "code" else []:
             if out.get("output_type") == "error":
-                problems.append(f"cell {i + 1} raised {out.get('ename')}: {out.get('evalue')}")
+                problems.append(f"{_where(nb, i)} raised {out.get('ename')}: {out.get('evalue')}")
     if problems:
         pytest.fail(f"{name}: " + "; ".join(dict.fromkeys(problems)), pytrace=False)
 
 
-def _interact(page: Any, name: str) -> str | None:
-    """Move the first slider / click the first button whose output then changes.
+def _operate(page: Any, control: dict[str, Any]) -> None:
+    """Do what a learner does with ``control``: move a slider, pick another option, click."""
+    locator = page.locator("[data-browser-test=control]")
+    locator.scroll_into_view_if_needed()
+    state = page.evaluate(JS_CONTROL_STATE)
+    if control["kind"] == "slider":
+        locator.focus()
+        for _ in range(3):
+            page.keyboard.press("ArrowRight")
+        page.wait_for_timeout(200)
+        if page.evaluate(JS_CONTROL_STATE) == state:  # already at its maximum
+            for _ in range(3):
+                page.keyboard.press("ArrowLeft")
+    elif control["kind"] == "dropdown":
+        others = [o for o in control["options"] if o != state]
+        if others:
+            locator.select_option(others[0])
+    else:
+        locator.click()
+    if control["run"]:  # interact_manual: nothing happens until "Run Interact" is clicked
+        page.wait_for_timeout(200)
+        page.locator("[data-browser-test=run]").click()
 
-    Returns a description of what changed, None when the notebook has no such widgets, and fails
-    when it has some but none of them changes anything.
+
+def _interact(page: Any, name: str, nb: Any) -> str | None:
+    """Operate the first widget control (slider, button, dropdown, checkbox) whose output then changes.
+
+    Returns what changed, None when the notebook has no such controls (progress bars are widgets
+    but nothing to play with), and fails when it has some but none of the first few changes anything.
     """
     count = page.locator(CONTROLS).count()
     tried: list[str] = []
@@ -257,21 +305,10 @@ def _interact(page: Any, name: str) -> str | None:
         control = page.evaluate(JS_MARK_CONTROL, index)
         if control is None:
             break
-        label = f"{control['kind']} {control['label']!r} in cell {control['cell'] + 1}"
-        locator = page.locator("[data-browser-test=control]")
-        locator.scroll_into_view_if_needed()
+        label = f"{control['kind']} {control['label']!r} in {_where(nb, control['cell'])}"
         before = page.evaluate(JS_RESULTS)
         state = page.evaluate(JS_CONTROL_STATE)
-        if control["kind"] == "slider":
-            locator.focus()
-            for key in ("ArrowRight",) * 3:
-                page.keyboard.press(key)
-            page.wait_for_timeout(200)
-            if page.evaluate(JS_CONTROL_STATE) == state:  # already at its maximum
-                for key in ("ArrowLeft",) * 6:
-                    page.keyboard.press(key)
-        else:
-            locator.click()
+        _operate(page, control)
         deadline = time.monotonic() + INTERACTION_TIMEOUT_S
         while time.monotonic() < deadline:
             after = page.evaluate(JS_RESULTS)
@@ -281,44 +318,17 @@ def _interact(page: Any, name: str) -> str | None:
         tried.append(label)
     if count == 0:
         return None
-    pytest.fail(f"{name}: interacting with {', '.join(tried)} changed no output within "
-                f"{INTERACTION_TIMEOUT_S:.0f} s", pytrace=False)  # fmt: skip
+    pytest.fail(
+        f"{name}: operating {', '.join(tried)} changed no output within {INTERACTION_TIMEOUT_S:.0f} s",
+        pytrace=False,
+    )
 
 
 # --------------------------------------------------------------------------- tests
 
 
-def test_kernel_is_this_environment(chromium_executable: str, jupyterlab: Any) -> None:
-    """The kernel JupyterLab starts for the notebooks is the project's Python, not another one."""
-    from jupyter_client import BlockingKernelClient
-
-    kernel = jupyterlab.api("POST", "api/kernels", {"name": "python3"})
-    try:
-        connection_file = jupyterlab.runtime_dir / f"kernel-{kernel['id']}.json"
-        for _ in range(100):
-            if connection_file.exists():
-                break
-            time.sleep(0.1)
-        client = BlockingKernelClient(connection_file=str(connection_file))
-        client.load_connection_file()
-        client.start_channels()
-        try:
-            client.wait_for_ready(timeout=60)
-            seen: list[str] = []
-            client.execute_interactive(
-                "import sys; print(sys.prefix)",
-                output_hook=lambda msg: seen.append(msg["content"].get("text", "")),
-                timeout=60,
-            )
-        finally:
-            client.stop_channels()
-    finally:
-        jupyterlab.api("DELETE", f"api/kernels/{kernel['id']}")
-    assert "".join(seen).strip() == sys.prefix
-
-
 def test_notebook_runs_in_jupyterlab(
-    notebook: Path, chromium_executable: str, jupyterlab: Any, browser: Any, browser_run: Any
+    notebook: Path, chromium_executable: str, jupyterlab: Any, browser_context: Any, browser_run: Any
 ) -> None:
     """Run All in JupyterLab: every cell runs, no traceback, figures and widgets drawn, widgets respond."""
     name = notebook.name
@@ -328,40 +338,57 @@ def test_notebook_runs_in_jupyterlab(
 
     started = time.monotonic()
     deadline = started + browser_run.notebook_timeout_s
-    context = browser.new_context(viewport=VIEWPORT)
-    page = context.new_page()
+    phases: dict[str, float] = {}
+    last = started
+
+    def phase(label: str) -> None:
+        nonlocal last
+        now = time.monotonic()
+        phases[label] = now - last
+        last = now
+
+    # One context for all notebooks: JupyterLab's static files come from the browser cache after the first.
+    page = browser_context.new_page()
+    page.set_viewport_size(VIEWPORT)
     page.set_default_timeout(30_000)
     outcome = "failed"
     try:
         # A workspace of its own per notebook: no other notebook is reopened (and no kernel started).
         page.goto(jupyterlab.url(f"lab/workspaces/{notebook.stem}/tree/{name}?reset"))
         page.wait_for_selector(f"{NOTEBOOK} .jp-Cell", timeout=60_000)
+        phase("load lab")
         _wait_kernel_idle(page, name, deadline)
         _fail_dialogs(page, name)
+        phase("kernel")
         _run_all(page)
         not_run = _wait_all_ran(page, name, must_run, browser_run.notebook_timeout_s, deadline)
         _fail_dialogs(page, name)
+        phase("run all")
         _save(page)
         _grow_viewport(page)
         _check_outputs(page, name, nbformat.read(copy, as_version=4))  # names the failing cell, if any
         if not_run:
             ran = [i for i in must_run if i < not_run[0]]
-            culprit = f"cell {ran[-1] + 1} failed" if ran else "Run All did not start"
+            culprit = f"{_where(source, ran[-1])} failed" if ran else "Run All did not start"
             pytest.fail(
                 f"{name}: {culprit} and stopped Run All (it printed no error; an exception handler "
                 f"may swallow it): cells {[i + 1 for i in not_run]} never ran "
                 f"(the last one is the test's sentinel cell)",
                 pytrace=False,
             )
-        changed = _interact(page, name)
+        phase("checks")
+        changed = _interact(page, name, source)
         if changed:
             print(f"{name}: {changed}")
             _wait_kernel_idle(page, name, time.monotonic() + 60)
             page.wait_for_timeout(300)
             _check_outputs(page, name, nbformat.read(copy, as_version=4))
+        phase("widget")
         outcome = "passed"
     finally:
         _screenshot(page, browser_run.screenshots_dir, notebook.stem)
-        browser_run.timings.append((name, time.monotonic() - started, outcome))
-        context.close()
+        page.close()
         jupyterlab.shutdown_kernels_of(name)
+        phase("screenshot+close")
+        detail = " · ".join(f"{k} {v:.1f}" for k, v in phases.items())
+        browser_run.timings.append((name, time.monotonic() - started, f"{outcome}  ({detail} s)"))

@@ -1,0 +1,105 @@
+"""The chaos run, at test size and repeated: always zero lost and zero double effects, counted from the stores.
+
+Also: the reconciliation itself must catch what it claims to catch (a double charge, a lost order,
+poison outside the DLQ), or a green run would prove nothing.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from helpers import resources
+from helpers.backend import client
+from helpers.chaos import ChaosConfig, Reconciliation, chaos_run, reconcile
+from helpers.exercises import ClaimFailed
+from helpers.failure import OrderPipeline
+from helpers.messages import WorkshopError
+from helpers.shop import Shop, speed_factor
+
+N_ORDERS = 300
+
+
+@pytest.fixture(scope="module")
+def shop(backend):
+    before = resources.prefix()
+    resources.set_prefix("t-chaos")
+    s = Shop.create()
+    yield s
+    resources.set_prefix(before)
+
+
+@pytest.mark.parametrize("seed", [11, 12])
+def test_chaos_reconciles_to_nothing_lost_and_nothing_twice(shop, seed):
+    cfg = ChaosConfig(orders=N_ORDERS, accept_s=2.5, seed=seed, poison=4, duplicates=10, slow=3)
+    run = chaos_run(cfg, shop=shop, progress=False)
+    rec = run.reconciliation
+    assert rec.ok, rec.mismatches()
+    assert rec.accepted == N_ORDERS == rec.completed + rec.in_dlq_orders
+    assert not rec.lost and rec.double_effects == 0 and rec.missing_effects == 0
+    assert rec.poison_in_dlq == rec.poison_sent == 4
+    # the chaos really happened: deaths, redeliveries, duplicates, slow deliveries, skipped steps
+    assert run.kills and run.deliveries > N_ORDERS + len(run.duplicates_sent)
+    assert len(run.duplicates_sent) == 10 and run.slowed
+    assert sum(run.skipped_steps.values()) > 0
+
+
+@pytest.fixture
+def pipe(shop):
+    return OrderPipeline.create(shop, queue="t-chaos-rec", visibility_timeout=1, max_receive_count=2)
+
+
+def completed_orders(shop, pipe, n):
+    ids = [a.order_id for a in pipe.accept_many(shop.sample_orders(n))]
+    with speed_factor(0), pipe.pool(1):
+        assert pipe.wait_until_completed(ids, 15)
+    return ids
+
+
+def test_reconciliation_catches_a_double_charge(shop, pipe):
+    ids = completed_orders(shop, pipe, 3)
+    order = shop.validate({**shop.sample_orders(1)[0], "order_id": ids[0]})
+    shop.store.record_charge(order)  # a second charge, as a naive consumer would write
+    rec = reconcile(pipe, ids, [])
+    assert not rec.ok and rec.double == {"payments": [ids[0]]}
+    with pytest.raises(ClaimFailed, match="double effect"):
+        rec.check()
+
+
+def test_reconciliation_catches_a_lost_order_and_a_missing_effect(shop, pipe):
+    ids = completed_orders(shop, pipe, 2)
+    lost = shop.accept_order(shop.sample_orders(1)[0])[0].order_id  # accepted, never sent: lost
+    client("dynamodb").delete_item(TableName=shop.store.tables["emails"],
+                                   Key={"order_id": {"S": ids[0]}, "record_id": {"S": "once"}})
+    rec = reconcile(pipe, [*ids, lost], [])
+    assert rec.lost == [lost] and rec.missing == {"emails": [ids[0]]}
+    assert not rec.ok and any("lost" in line for line in rec.mismatches())
+
+
+def test_reconciliation_catches_poison_that_did_not_reach_the_dlq(shop, pipe):
+    rec = reconcile(pipe, [], ["this poison was never sent"])
+    assert rec.poison_sent == 1 and rec.poison_in_dlq == 0 and not rec.ok
+
+
+def test_reconciliation_table_marks_each_check():
+    rec = Reconciliation(accepted=2, completed=2, in_dlq_orders=0, poison_sent=1, poison_in_dlq=1)
+    assert rec.ok and rec.table().count("✅") == len(rec.checks())
+
+
+@pytest.mark.parametrize(
+    ("changes", "words"),
+    [
+        ({"orders": 0}, "1–1000 orders"),
+        ({"outage_step": "validate"}, "valid"),
+        ({"kill_rate": 1.0}, "probability"),
+        ({"orders": 5, "duplicates": 6}, "outnumber"),
+    ],
+)
+def test_impossible_chaos_settings_get_one_sentence(changes, words):
+    with pytest.raises(WorkshopError, match=words):
+        ChaosConfig(**changes).validate()
+
+
+def test_the_chaos_run_needs_idempotent_steps(shop):
+    naive = OrderPipeline.create(shop, queue="t-chaos-naive", idempotent=False)
+    with pytest.raises(WorkshopError, match="idempotent"):
+        chaos_run(ChaosConfig(orders=5, duplicates=0, slow=0), pipeline=naive, progress=False)

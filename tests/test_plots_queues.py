@@ -1,0 +1,68 @@
+"""Figures of 03_queues: every axis titled and labelled with units, from synthetic results (no AWS)."""
+
+from __future__ import annotations
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt  # noqa: E402
+import pytest  # noqa: E402
+
+from helpers import plots_queues as pq  # noqa: E402
+from helpers.async_shop import Accepted, AsyncRun, ScalingRun, SyncVsAsync  # noqa: E402
+from helpers.shop import LoadResult, OrderResult  # noqa: E402
+from helpers.sqs_lab import (  # noqa: E402
+    AtLeastOnceResult,
+    AtLeastOnceRun,
+    BatchingResult,
+    BatchingRun,
+    Delivery,
+    FifoResult,
+    PollingResult,
+    PollingRun,
+    VisibilityResult,
+)
+from helpers.workers import DepthSeries, WorkerStats  # noqa: E402
+
+
+def _depth() -> DepthSeries:
+    return DepthSeries(t_s=[0.0, 0.5, 1.0, 1.5], visible=[0, 0, 0, 0], in_flight=[0, 1, 1, 0], delayed=[0] * 4)
+
+
+def _async_run(n: int = 4) -> AsyncRun:
+    accepted = [Accepted(f"o{i}", "ACCEPTED", i * 0.01, i * 0.01 + 0.005) for i in range(n)]
+    return AsyncRun(accepted, {f"o{i}": 0.2 + i * 0.1 for i in range(n)}, {f"o{i}": "COMPLETED" for i in range(n)},
+                    workers=2, stats=WorkerStats(), depth=_depth(), t0=0.0)
+
+
+def _figures():
+    sync = LoadResult([OrderResult(f"s{i}", "COMPLETED", [], 0.0, 0.1 + i * 0.01) for i in range(4)], 0.0, 1.0)
+    yield "sync_vs_async", pq.sync_vs_async(SyncVsAsync(sync, _async_run()))
+    deliveries = [Delivery(0.0, "order-1", 1, "lab", "crashed"), Delivery(1.0, "order-1", 2, "lab", "ok")]
+    yield "visibility", pq.visibility(VisibilityResult(1, deliveries, _depth()))
+    runs = [AtLeastOnceRun(vt, 1.5, 1, [Delivery(0.5, "order-1", 1, "A-slow", "ok")]) for vt in (1, 3)]
+    yield "at_least_once", pq.at_least_once(AtLeastOnceResult(runs))
+    stats = WorkerStats(received=3, empty_receives=100, receives=103)
+    yield "polling", pq.polling(PollingResult(PollingRun(0, 1.0, stats, []), PollingRun(1, 1.0, WorkerStats(receives=4), [])))
+    single = BatchingRun("one by one", 10, {"SendMessage": 10, "ReceiveMessage": 10, "DeleteMessage": 10}, 0.1)
+    batched = BatchingRun("batches of 10", 10, {"SendMessageBatch": 1, "ReceiveMessage": 1, "DeleteMessageBatch": 1}, 0.1)
+    yield "batching", pq.batching(BatchingResult(single, batched))
+    yield "scaling", pq.scaling([ScalingRun(1, 4, _async_run()), ScalingRun(4, 4, _async_run())])
+
+
+@pytest.mark.parametrize(("name", "fig"), list(_figures()), ids=lambda v: v if isinstance(v, str) else "")
+def test_every_axis_has_a_title_and_labels_with_units(name, fig):
+    for ax in fig.axes:
+        assert ax.get_title(), f"{name}: an axis without a title"
+        assert ax.get_ylabel(), f"{name}: a y axis without a label"
+    assert any("(" in ax.get_xlabel() or "(" in ax.get_ylabel() for ax in fig.axes), f"{name}: no units"
+    plt.close(fig)
+
+
+def test_fifo_table_shows_every_group_and_the_copies():
+    result = FifoResult(["alice", "bob"], 2, ("alice", 1),
+                        {"standard": {"alice": [2, 1], "bob": [1, 2]}, "fifo": {"alice": [1, 2], "bob": [1, 2]}},
+                        {"standard": 2, "fifo": 1}, True, "moto")
+    table = pq.fifo_table(result)
+    assert "alice" in table and "[2, 1]" in table and "standard 2, FIFO 1" in table
