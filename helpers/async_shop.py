@@ -246,6 +246,8 @@ def run_async(ashop: AsyncShop, payloads: Sequence[Any], *, workers: int = 2, ti
             sampler.mark("last order accepted")
         ids = [a.order_id for a in accepted if a.ok and a.order_id]
         ashop.wait_until_finished(ids, timeout)
+        # a message is deleted just after its order finished: count the deletes in too
+        wait_until(lambda: pool.stats.succeeded - before.succeeded >= len(ids), 2)
         if sampler:  # the last delete follows the last finish by a moment: let the series reach 0
             wait_until(lambda: sum(queue_depth(ashop.queue_url).values()) == 0, 2, poll_s=0.02)
     finally:

@@ -115,14 +115,14 @@ class Reconciliation:
     def checks(self) -> list[tuple[str, Any, Any]]:
         """``(what, expected, counted)`` for every check."""
         return [
-            ("accepted = completed + in DLQ", self.accepted, self.completed + self.in_dlq_orders),
-            ("orders lost", 0, len(self.lost)),
-            ("orders with a double effect", 0, self.double_effects),
-            ("completed orders missing an effect", 0, self.missing_effects),
-            ("poison messages in the DLQ", self.poison_sent, self.poison_in_dlq),
-            ("other messages in the DLQ", 0, self.unexplained_in_dlq),
-            ("messages left in the queue", 0, self.still_queued),
-            ("products whose stock ≠ initial − reserved", 0, len(self.stock_mismatch)),
+            (say("chaos.check.balance"), self.accepted, self.completed + self.in_dlq_orders),
+            (say("chaos.check.lost"), 0, len(self.lost)),
+            (say("chaos.check.double"), 0, self.double_effects),
+            (say("chaos.check.missing"), 0, self.missing_effects),
+            (say("chaos.check.poison"), self.poison_sent, self.poison_in_dlq),
+            (say("chaos.check.other"), 0, self.unexplained_in_dlq),
+            (say("chaos.check.queued"), 0, self.still_queued),
+            (say("chaos.check.stock"), 0, len(self.stock_mismatch)),
         ]
 
     @property
@@ -135,17 +135,17 @@ class Reconciliation:
         out = []
         for what, expected, counted in self.checks():
             if expected != counted:
-                out.append(f"{what}: expected {expected}, counted {counted}")
+                out.append(say("chaos.check.line", what=what, expected=expected, counted=counted))
         if self.lost:
-            out.append("lost orders, e.g. " + ", ".join(self.lost[:3]))
+            out.append(say("chaos.check.examples", what=say("chaos.check.lost"), ids=", ".join(self.lost[:3])))
         for kind, orders in {**self.double, **self.missing}.items():
             if orders:
-                out.append(f"{kind}: e.g. " + ", ".join(orders[:3]))
+                out.append(say("chaos.check.examples", what=kind, ids=", ".join(orders[:3])))
         return out
 
     def table(self) -> str:
         """The checks as a text table, ✅ or ❌ per line."""
-        lines = [f"{'check':<44}{'expected':>10}{'counted':>10}"]
+        lines = [f"{say('chaos.check.head'):<44}{say('chaos.check.expected'):>10}{say('chaos.check.counted'):>10}"]
         for what, expected, counted in self.checks():
             mark = "✅" if expected == counted else "❌"
             lines.append(f"{mark} {what:<42}{expected!s:>10}{counted!s:>10}")

@@ -115,7 +115,7 @@ def format_rows(rows: list[DlqRow]) -> str:
     """The DLQ rows as a small text table."""
     if not rows:
         return say("failure.dlq_empty")
-    lines = [f"{'receives':>8}  {'age':>6}  {'body':<60}  why it failed"]
+    lines = [say("failure.dlq_head")]
     for r in rows:
         lines.append(f"{r.receive_count:>8}  {r.age_s:>5.1f}s  {r.preview:<60}  {r.problem or '—'}")
     return "\n".join(lines)

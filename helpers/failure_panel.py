@@ -17,6 +17,7 @@ from typing import Any
 
 from .dlq import redrive
 from .failure import OrderPipeline
+from .messages import say
 from .shop import DOWNSTREAM, EFFECTS
 from .workers import WorkerPool
 
@@ -49,12 +50,12 @@ class ControlPanel:
             svc.take_down()
         else:
             svc.restore()
-        self._note(f"{step} {'down' if down else 'back up'}")
+        self._note(say("panel.down" if down else "panel.up", step=step))
 
     def set_failure_rate(self, step: str, rate: float) -> None:
         """Random failures of ``step``'s service (0–1)."""
         self.pipe.shop.configure(step, failure_rate=rate)
-        self._note(f"{step} fails {rate:.0%} of calls")
+        self._note(say("panel.rate", step=step, rate=rate))
 
     def send_orders(self, n: int = 5) -> list[str]:
         """Accept ``n`` sample orders; returns their ids."""
@@ -62,17 +63,17 @@ class ControlPanel:
         ids = [a.order_id for a in self.pipe.accept_many(self.pipe.shop.sample_orders(n, start=start))
                if a.ok and a.order_id]
         self.order_ids += ids
-        self._note(f"sent {len(ids)} orders")
+        self._note(say("panel.sent", n=len(ids)))
         return ids
 
     def inject_duplicate(self) -> str | None:
         """Send the latest order's message again (a producer retrying)."""
         if not self.order_ids:
-            self._note("send an order first")
+            self._note(say("panel.no_order"))
             return None
         oid = self.order_ids[-1]
         self.pipe.send_duplicate(oid)
-        self._note(f"sent {oid} again")
+        self._note(say("panel.duplicate", order_id=oid))
         return oid
 
     def inject_poison(self) -> str:
@@ -80,20 +81,20 @@ class ControlPanel:
         self._poison += 1
         body = POISON_BODY.format(n=self._poison)
         self.pipe.send_raw(body)
-        self._note(f"poison message #{self._poison} sent")
+        self._note(say("panel.poison", n=self._poison))
         return body
 
     def redrive(self) -> int:
         """Move every DLQ message back to the orders queue; returns how many."""
         result = redrive(self.pipe.queue_url, self.pipe.dlq_url)
-        self._note(f"redrove {result.moved} message(s) ({result.method})")
+        self._note(say("panel.redrove", moved=result.moved, method=result.method))
         return result.moved
 
     def start_workers(self) -> None:
         """Start the worker pool and the refresher."""
         if self._pool is None or not self._pool.running:
             self._pool = self.pipe.pool(self.workers).start()
-            self._note(f"{self.workers} workers running")
+            self._note(say("panel.workers_on", n=self.workers))
         if self._refresher is None or not self._refresher.is_alive():
             self._stop.clear()
             self._refresher = threading.Thread(target=self._refresh_loop, name="failure-panel", daemon=True)
@@ -104,7 +105,7 @@ class ControlPanel:
         self._stop.set()
         if self._pool is not None:
             self._pool.stop()
-            self._note("workers stopped")
+            self._note(say("panel.workers_off"))
         if self._refresher is not None:
             self._refresher.join(5)
             self._refresher = None
@@ -129,8 +130,7 @@ class ControlPanel:
         """The snapshot as HTML."""
         snap = self.snapshot()
         d = snap["depths"]
-        head = (f"<b>orders queue</b>: {d['queue']} · <b>DLQ</b>: {d['dlq']} · <b>down</b>: "
-                f"{', '.join(snap['down']) or 'nothing'}")
+        head = say("panel.head", queue=d["queue"], dlq=d["dlq"], down=", ".join(snap["down"]) or say("panel.nothing"))
         kinds = list(EFFECTS.values())
         cells = "".join(f"<th style='padding:0 6px'>{k}</th>" for k in ["order", "status", *kinds])
         body = ""
@@ -151,7 +151,7 @@ class ControlPanel:
             try:
                 self.refresh()
             except Exception as exc:  # a hiccup must not kill the panel; show it and go on
-                self._note(f"refresh failed: {type(exc).__name__}")
+                self._note(say("panel.refresh_failed", error=type(exc).__name__))
 
     def _note(self, text: str) -> None:
         self.log.append(text)

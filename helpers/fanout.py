@@ -472,7 +472,11 @@ class FanoutShop:
         if sub is None:
             raise WorkshopError("fanout.unknown_subscriber", name=name, valid=", ".join(self.subscribers) or "none")
         sub.stop()
-        client("sns").unsubscribe(SubscriptionArn=sub.subscription_arn)
+        try:
+            client("sns").unsubscribe(SubscriptionArn=sub.subscription_arn)
+        except Exception as exc:  # already gone (e.g. removed by FanoutShop.create): that is the goal
+            if getattr(exc, "response", {}).get("Error", {}).get("Code") not in ("NotFound", "NotFoundException"):
+                raise
 
     def __getitem__(self, name: str) -> Subscriber:
         if name not in self.subscribers:
@@ -850,7 +854,7 @@ class DeployRun:
     scaled_to: int
     depth: dict[str, Any]  # service → DepthSeries
     processed: dict[str, int]  # service → distinct orders processed in the end
-    done_during_down: dict[str, int]  # service → orders it finished while ``down`` was stopped
+    done_during_down: dict[str, int]  # service → orders it finished while ``down`` was stopped (any order)
     t0: float
     interval_ms: float = 0.0  # one order every … ms
 
@@ -888,7 +892,6 @@ def deploy_run(fshop: FanoutShop, n: int = 30, *, interval_ms: float = 30, down:
     placed: list[Published] = []
     stop_at, restart_at, scale_at = n // 3, 2 * n // 3, n // 3
     window = [0.0, 0.0]
-    ids_at_stop: set[str] = set()
     done_at_stop: dict[str, set[str]] = {}
     done_restart: dict[str, set[str]] = {}
     try:
@@ -897,7 +900,6 @@ def deploy_run(fshop: FanoutShop, n: int = 30, *, interval_ms: float = 30, down:
                 fshop[down].stop()
                 window[0] = time.perf_counter() - t0
                 done_at_stop = {name: set(s.done) for name, s in fshop.subscribers.items()}
-                ids_at_stop = {p.order_id for p in placed if p.order_id}
             if i == scale_at:
                 fshop[scaled].start(scaled_to)
             if i == restart_at:
@@ -916,8 +918,7 @@ def deploy_run(fshop: FanoutShop, n: int = 30, *, interval_ms: float = 30, down:
     finally:
         series = {name: s.stop() for name, s in samplers.items()}
         fshop.stop()
-    during = {name: len(done_restart[name] - done_at_stop[name] - ids_at_stop)
-              for name in fshop.subscribers}
+    during = {name: len(done_restart[name] - done_at_stop[name]) for name in fshop.subscribers}
     return DeployRun(placed, down, scaled, (window[0], window[1]), window[0], scaled_to, series,
                      {name: s.processed(ids) for name, s in fshop.subscribers.items()}, during, t0, interval_ms)
 
@@ -997,7 +998,8 @@ def live_add(fshop: FanoutShop, name: str, record_fn: RecordFn | None = None, *,
              start_worker: str = "after", **subscriber_kwargs: Any) -> LiveAdd:
     """Orders flow (one every ``interval_ms``) while every service's workers run; after ``n_before``
     orders, the subscriber ``name`` is added from another thread, without pausing the client;
-    ``n_after`` more orders follow. The publisher object is the same throughout.
+    orders keep coming while it is being subscribed, then ``n_after`` more follow. The publisher
+    object is the same throughout.
 
     ``start_worker="after"`` (default) starts the new subscriber's worker once the last order is
     answered (its queue holds the events meanwhile), so both halves of the measurement run with
@@ -1012,7 +1014,6 @@ def live_add(fshop: FanoutShop, name: str, record_fn: RecordFn | None = None, *,
         fshop.remove_subscriber(name)
     fshop.stop()
     fshop.reset_counts()
-    payloads = fshop.sample_orders(n_before + n_after, start=start)
     fshop.start(1)
     placed: list[Published] = []
     window = [float("inf"), float("inf")]
@@ -1029,14 +1030,20 @@ def live_add(fshop: FanoutShop, name: str, record_fn: RecordFn | None = None, *,
     adder = threading.Thread(target=subscribe, name="add-subscriber", daemon=True)
     worker_at = float("nan")
     try:
-        for i, payload in enumerate(payloads):
+        i = after = 0
+        while after < n_after:  # orders keep coming while the subscription is made: n_after more after it
             if i == n_before:
                 adder.start()
             due = t0 + i * interval_ms / 1000
             pause = due - time.perf_counter()
             if pause > 0:
                 time.sleep(pause)
-            placed.append(fshop.place_order(payload))
+            subscribed = window[1] < float("inf")
+            placed.append(fshop.place_order(fshop.sample_orders(1, start=start + i)[0]))
+            after += subscribed
+            i += 1
+            if i > n_before + n_after + 1000:  # the subscription never finished: stop here
+                break
         adder.join(timeout)
         sub = holder.get("sub")
         if sub is not None and not sub.running:

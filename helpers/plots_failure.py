@@ -55,7 +55,7 @@ def outage(run: OutageRun, sync: SyncOutage) -> Figure:
     depth.set_ylabel("e-mail events in the queue")
     depth.yaxis.set_major_locator(MaxNLocator(integer=True))
     depth.set_title("E-mails wait in their queue, then drain")
-    depth.legend(fontsize=8, loc="upper left")
+    depth.legend(fontsize=8, loc="best")
     depth.grid(alpha=0.3)
     n_sync = len(sync.load.results)
     n_async = len(run.accept_ms("during"))
@@ -181,13 +181,17 @@ def chaos(run: ChaosRun) -> Figure:
                    fontsize=9)
     left.legend(fontsize=7, loc="upper right")
     left.grid(alpha=0.3)
-    done = run.completed_at
-    right.step(done, range(1, len(done) + 1), where="post", color=OK_COLOR, linewidth=2, label="orders completed")
+    done = list(run.completed_at)
+    counts = list(range(1, len(done) + 1))
+    end = max([*q.t_s, *done, 0.0])
+    right.step([*done, end], [*counts, len(done)], where="post", color=OK_COLOR, linewidth=2,
+               label="orders completed")
     right.axhline(len(run.accepted), color="black", linestyle=":", linewidth=1, label=f"accepted ({len(run.accepted)})")
     _shade(right, *run.outage, f"{run.config.outage_step} down")
     right.set_xlabel("time since the first order (s)")
     right.set_ylabel("orders completed (count)")
-    right.set_title(f"{run.deliveries} deliveries for {len(run.accepted)} orders: every one completed once")
+    right.set_title(f"{run.deliveries} deliveries for {len(run.accepted)} orders; "
+                    f"{run.reconciliation.completed} completed (counted in the orders table)")
     right.legend(fontsize=8, loc="lower right")
     right.grid(alpha=0.3)
     return fig

@@ -880,6 +880,7 @@ class OrderResult:
     error: str | None = None
     order: Order | None = None
     submitted: float | None = None  # when the client sent it (load runners); else = start
+    status_ms: float = 0.0  # storing the final status (COMPLETED / FAILED): the only time outside the spans
 
     @property
     def ok(self) -> bool:
@@ -894,6 +895,16 @@ class OrderResult:
     def steps_ms(self) -> float:
         """Sum of the step spans, real ms."""
         return sum(s.duration_ms for s in self.spans)
+
+    @property
+    def unaccounted_ms(self) -> float:
+        """Response time not in a span nor in the final status write (≈ 0: a few µs of Python)."""
+        return self.response_ms - self.steps_ms - self.status_ms
+
+    @property
+    def back_to_back(self) -> bool:
+        """Every span starts after the one before it ended (the steps ran one after another)."""
+        return all(b.start >= a.end for a, b in zip(self.spans, self.spans[1:]))  # noqa: B905
 
     @property
     def simulated_ms(self) -> float:
@@ -1288,14 +1299,18 @@ class Shop:
                 assert err.span is not None
                 spans.append(err.span)
                 steps[step] = err.outcome
+                before = time.perf_counter()
                 self.store.set_status(order.order_id, Status.FAILED, steps=steps, failed_step=step, error=str(err))
-                return OrderResult(order.order_id, Status.FAILED, spans, start, time.perf_counter(), step,
-                                   str(err), order, submitted)
+                end = time.perf_counter()
+                return OrderResult(order.order_id, Status.FAILED, spans, start, end, step, str(err), order,
+                                   submitted, (end - before) * 1000)
             spans.append(span)
             steps[step] = "ok"
+        before = time.perf_counter()
         self.store.set_status(order.order_id, Status.COMPLETED, steps=steps)
-        return OrderResult(order.order_id, Status.COMPLETED, spans, start, time.perf_counter(), None, None,
-                           order, submitted)
+        end = time.perf_counter()
+        return OrderResult(order.order_id, Status.COMPLETED, spans, start, end, None, None, order, submitted,
+                           (end - before) * 1000)
 
     def _safe_place(self, payload: Any, submitted: float | None = None) -> OrderResult:
         """place_order_sync that never raises (an unexpected error becomes a FAILED result)."""

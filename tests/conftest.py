@@ -1,8 +1,11 @@
 """Shared test fixtures: one backend per session (moto unless WORKSHOP_BACKEND says otherwise),
 isolated by a random prefix, with a trap that makes any call escaping the seam fail loudly.
 
-NOTE (queues agent): this file was reconstructed after it was accidentally overwritten; the
-integrator should compare it with the original intent (LEAK_TRAP, moto_mode, ``backend``).
+In moto mode the whole session, and every notebook kernel nbval starts from it, runs with
+real-looking credentials, a profile that does not exist and HTTP(S)_PROXY pointing at a closed
+local port (only 127.0.0.1 bypasses it, for the workshop's own local API and JupyterLab):
+if any request escaped moto, the notebooks and tests would fail. ``WORKSHOP_BACKEND=aws`` with
+``AWS_ENDPOINT_URL`` (CI's endpoint run, a moto server) runs the same tests over real HTTP.
 """
 
 from __future__ import annotations
@@ -26,6 +29,10 @@ LEAK_TRAP: dict[str, str] = {
     "AWS_EC2_METADATA_DISABLED": "true",
     "HTTPS_PROXY": "http://127.0.0.1:9",
     "HTTP_PROXY": "http://127.0.0.1:9",
+    "https_proxy": "http://127.0.0.1:9",
+    "http_proxy": "http://127.0.0.1:9",
+    "NO_PROXY": "127.0.0.1,localhost",
+    "no_proxy": "127.0.0.1,localhost",
 }
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import pytest
 
+from helpers import plots_failure as pf
 from helpers import resources
 from helpers.backend import client
 from helpers.chaos import ChaosConfig, Reconciliation, chaos_run, reconcile
@@ -41,6 +42,8 @@ def test_chaos_reconciles_to_nothing_lost_and_nothing_twice(shop, seed):
     assert run.kills and run.deliveries > N_ORDERS + len(run.duplicates_sent)
     assert len(run.duplicates_sent) == 10 and run.slowed
     assert sum(run.skipped_steps.values()) > 0
+    fig = pf.chaos(run)
+    assert all(ax.get_title() and ax.get_xlabel() and ax.get_ylabel() for ax in fig.axes)
 
 
 @pytest.fixture

@@ -425,3 +425,20 @@ def test_every_figure_has_titles_and_labels():
     sub = fanout.SubscriptionInfo("arn:aws:sns:r:1:t:1", "sqs", "arn:aws:sqs:r:1:p-shipping", True,
                                   {"total_amount": [{"numeric": [">=", 20000]}]}, "MessageAttributes")
     _labelled(pf.topology([sub], prefix="p"))
+
+
+def test_queue_policy_lets_the_topic_send(fshop):
+    policy = fanout.queue_policy(fshop["shipping"].queue_url)
+    statement = policy["Statement"][0]
+    assert statement["Effect"] == "Allow" and statement["Action"] == "sqs:SendMessage"
+    assert statement["Principal"] == {"Service": "sns.amazonaws.com"}
+    assert fshop.topic_arn in statement["Condition"]["ArnEquals"]["aws:SourceArn"]
+    assert statement["Resource"] == queue_arn(fshop["shipping"].queue_url)
+
+
+def test_create_removes_subscriptions_left_by_an_earlier_run(shop, fshop):
+    fshop.add_subscriber("leftover")
+    kept = FanoutShop.create(shop, keep_other_subscriptions=True)
+    assert "leftover" in {s.short_name(prefix()) for s in kept.topology()}
+    fresh = FanoutShop.create(shop)
+    assert {s.short_name(prefix()) for s in fresh.topology()} == set(fanout.SERVICES)

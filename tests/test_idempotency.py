@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from helpers import plots_failure as pf
 from helpers import resources
 from helpers.backend import client
 from helpers.idempotency import (
@@ -132,6 +133,8 @@ def test_a_forced_duplicate_charges_the_naive_consumer_twice_and_the_idempotent_
     }, visibility_timeout_s=1, hold_s=1.2)
     assert all(r.delivered == 2 and sorted(c for _, c, _ in r.deliveries) == [1, 2] for r in runs.values())
     assert {name: r.charges for name, r in runs.items()} == {"naive": 2, "guard": 1, "powertools": 1}
+    fig = pf.duplicates(runs)
+    assert fig.axes[0].get_title() and fig.axes[0].get_ylabel()
 
 
 def test_duplicate_delivery_needs_a_hold_longer_than_the_visibility_timeout(shop):

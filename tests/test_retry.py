@@ -141,3 +141,19 @@ def test_retry_storm_eager_makes_many_more_calls_and_jitter_breaks_up_the_waves(
 def test_retry_storm_rejects_a_silly_number_of_clients():
     with pytest.raises(WorkshopError, match="clients"):
         retry_storm(clients=0, strategies=(Strategy("x", 0.01, 0.01, "none"),))
+
+
+def test_the_retry_figures_have_titles_and_labelled_axes(backend):
+    from matplotlib.figure import Figure
+
+    from helpers import plots_failure as pf
+    from helpers.shop import Shop
+
+    shop = Shop.create(reset_stock=False)
+    figs = [pf.transient(transient_demo(shop, n=50, attempts=(1, 2))),
+            pf.storm(retry_storm(clients=4, down_s=0.1, capacity=2))]
+    for fig in figs:
+        assert isinstance(fig, Figure)
+        for ax in fig.axes:
+            assert ax.get_title() and ax.get_ylabel()
+        assert fig.axes[-1].get_xlabel()

@@ -306,7 +306,9 @@ def test_completed_order_has_six_spans_one_after_another_and_every_effect(shop):
     assert all(s.ok for s in result.spans)
     for before, after in itertools.pairwise(result.spans):
         assert after.start >= before.end  # sequential: a step starts when the one before answered
-    assert result.response_ms >= result.steps_ms
+    assert result.back_to_back
+    assert result.response_ms >= result.steps_ms + result.status_ms > result.steps_ms
+    assert 0 <= result.unaccounted_ms < 5  # nothing but the spans and the final status write
     stored = shop.store.get_order(result.order_id)
     assert stored["status"] == Status.COMPLETED
     assert stored["steps"] == dict.fromkeys(STEPS, "ok")
@@ -323,6 +325,7 @@ def test_email_outage_fails_the_order_after_payment_was_taken(shop):
     with shop.service("email").outage():
         result = shop.place_order_sync(_payload())
     assert result.status == Status.FAILED and result.failed_step == "email"
+    assert result.status_ms > 0 and 0 <= result.unaccounted_ms < 5
     assert "email" in result.error and "unavailable" in result.error
     assert [s.outcome for s in result.spans] == ["ok", "ok", "ok", "ok", "unavailable"]
     stored = shop.store.get_order(result.order_id)
@@ -433,6 +436,12 @@ def test_run_load_survives_unexpected_errors(shop, monkeypatch):
     load = shop.run_load(shop.sample_orders(2), clients=2)
     assert [r.status for r in load.results] == [Status.FAILED] * 2
     assert "throttled" in load.results[0].error
+
+
+def test_back_to_back_detects_overlapping_steps():
+    spans = [Span("o", "a", "a", 0.0, 1.0), Span("o", "b", "b", 0.5, 2.0)]
+    assert not OrderResult("o", Status.COMPLETED, spans, 0.0, 2.0).back_to_back
+    assert OrderResult("o", Status.COMPLETED, spans[:1], 0.0, 2.0).back_to_back
 
 
 def _fake(start: float, end: float) -> OrderResult:

@@ -120,10 +120,8 @@ JS_CONTENT_HEIGHT = f"""() => {{
     const top = outer.getBoundingClientRect().top;
     return {{content: last - top + outer.scrollTop, client: outer.clientHeight}};
 }}"""
-JS_SCROLL_TOP = """() => {
-    const outer = document.querySelector('.jp-NotebookPanel:not(.lm-mod-hidden) .jp-WindowedPanel-outer');
-    if (outer) outer.scrollTop = 0;
-}"""
+JS_OUTER = "document.querySelector('.jp-NotebookPanel:not(.lm-mod-hidden) .jp-WindowedPanel-outer')"
+JS_SCROLL_TOP = f"() => {{ const outer = {JS_OUTER}; if (outer) outer.scrollTop = 0; }}"
 JS_DIALOGS = """() => Array.from(document.querySelectorAll('.jp-Dialog')).map(d => d.innerText.trim())"""
 
 
@@ -213,15 +211,35 @@ def _grow_viewport(page: Any) -> None:
     page.evaluate(JS_SCROLL_TOP)
 
 
-def _screenshot(page: Any, folder: Path, stem: str) -> Path:
+def _screenshot(page: Any, folder: Path, stem: str) -> list[Path]:
+    """Save the whole notebook as ``stem.png``; a notebook taller than one capture continues in
+    ``stem-2.png``, ``stem-3.png``, … (old parts of the same notebook are removed first)."""
     folder.mkdir(parents=True, exist_ok=True)
-    path = folder / f"{stem}.png"
+    for old in [folder / f"{stem}.png", *folder.glob(f"{stem}-[0-9]*.png")]:
+        old.unlink(missing_ok=True)
+    paths: list[Path] = []
     try:
         _grow_viewport(page)
-        page.screenshot(path=str(path))
+        size = page.evaluate(JS_CONTENT_HEIGHT)
+        content, client = (int(size["content"]), max(1, int(size["client"]))) if size else (0, 1)
+        parts = max(1, -(-content // client))
+        for part in range(parts):
+            if part:
+                if part == parts - 1:  # the last part: only as tall as what is left
+                    chrome = page.viewport_size["height"] - client
+                    rest = content - part * client + chrome + 60
+                    page.set_viewport_size(
+                        {"width": VIEWPORT["width"], "height": max(VIEWPORT["height"], rest)}
+                    )
+                    page.wait_for_timeout(300)
+                page.evaluate(f"() => {{ {JS_OUTER}.scrollTop = {part * client}; }}")
+                page.wait_for_timeout(300)
+            path = folder / (f"{stem}.png" if part == 0 else f"{stem}-{part + 1}.png")
+            page.screenshot(path=str(path))
+            paths.append(path)
     except Exception as exc:  # a screenshot must never hide the real failure
         print(f"screenshot of {stem} failed: {exc}", file=sys.stderr)
-    return path
+    return paths
 
 
 def _where(nb: Any, index: int) -> str:
