@@ -927,8 +927,8 @@ def publisher_unchanged(before_ms: float, after_ms: float) -> tuple[bool, float]
     """Did the publisher's median response time stay put after a subscriber was added? ``(holds, limit)``.
 
     Limit: ``before × 2 + 5 ms``. The slack absorbs noise on a shared 2-core laptop (measured: the
-    median of 20 orders moved between 11 and 28 ms from one run to the next with nothing changed)
-    and moto's in-Publish delivery to one more queue (about a millisecond for a raw subscriber). A
+    median of 15 orders moved between 9 and 29 ms from one run to the next with nothing changed)
+    and moto's in-Publish delivery to one more queue (a few milliseconds for a raw subscriber). A
     publisher that waited for its new subscriber could not pass whatever the slack: in
     :func:`live_add` that subscriber's worker only starts after the last order, so a waiting
     publisher would not answer at all (:attr:`LiveAdd.answered_before_worker` checks exactly that).

@@ -484,9 +484,9 @@ def test_percentile_interpolates():
 
 def test_stream_during_a_deploy_fails_exactly_the_orders_that_reached_the_restarting_step(shop):
     shop.set_jitter(False)
-    with speed_factor(0.05):  # orders ~40 ms of sleeps, one every 25 ms: the moto lock is never saturated
-        window = shop.service("points").deploy(3000, start_in_ms=1000, mode="fail")  # 50 ms → 200 ms
-        load = shop.run_stream(shop.sample_orders(16), interval_ms=500, windows=[window])
+    with speed_factor(0.05):  # orders ~40 ms of sleeps, one every 50 ms: the moto lock is never saturated
+        window = shop.service("points").deploy(8000, mode="fail")  # from now for 400 ms
+        load = shop.run_stream(shop.sample_orders(16), interval_ms=1000, windows=[window])  # 800 ms of orders
     assert load.windows == [window]
     failed = load.failed()
     assert failed and len(failed) < len(load.results)
@@ -505,19 +505,22 @@ def test_stream_during_a_deploy_fails_exactly_the_orders_that_reached_the_restar
 def test_sweep_models_throughput_and_restores_the_step(shop):
     shop.set_jitter(False)
     with speed_factor(0.02):
-        points = shop.sweep_latency("shipping", [120, 2000], clients=2, orders_per_client=2, progress=False)
+        points = shop.sweep_latency("shipping", [120, 2000], clients=2, orders_per_client=2, overhead_ms=5.0,
+                                    progress=False)
+        measured = shop.sweep_latency("shipping", [120], clients=2, orders_per_client=2, progress=False)
     assert [p.latency_ms for p in points] == [120, 2000]
-    assert points[1].model_response_ms > points[0].model_response_ms
+    assert points[0].model_response_ms == pytest.approx(sum(s.median_ms for s in shop.profile.values()) * 0.02 + 5)
+    assert points[1].model_response_ms == pytest.approx(points[0].model_response_ms + (2000 - 120) * 0.02)
     assert points[1].model_throughput_per_s < points[0].model_throughput_per_s
     assert all(len(p.load.results) == 4 and p.load.clients == 2 for p in points)
     assert shop.service("shipping").median_ms == 120
-    for p in points:  # the overhead in the model is what these very orders took beyond their sleeps
-        assert p.overhead_ms == pytest.approx(p.load.busy_window().overhead_ms)
-        assert 0 < p.overhead_ms < p.mean_ms
+    for p in points + measured:
         assert p.model_throughput_per_s == pytest.approx(2 / (p.model_response_ms / 1000))
         assert p.littles_l == pytest.approx(p.load.busy_window().in_progress)
-    fixed = shop.sweep_latency("shipping", [120], clients=2, orders_per_client=1, overhead_ms=7.0, progress=False)
-    assert fixed[0].overhead_ms == 7.0
+    # without a fixed overhead, the model takes what these very orders took beyond their sleeps
+    m = measured[0]
+    assert m.overhead_ms == pytest.approx(m.load.busy_window().overhead_ms)
+    assert 0 < m.overhead_ms < m.mean_ms
 
 
 def test_measure_overhead_is_what_an_order_takes_beyond_its_sleeps(shop):

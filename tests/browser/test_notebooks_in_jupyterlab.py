@@ -1,9 +1,12 @@
 """Every notebook, opened in JupyterLab in headless Chromium, as a learner would run it.
 
-For each notebook: open it, wait for the kernel to be idle (status bar), Run → Run All Cells,
-wait until no cell is running, then check what a learner would see: every code cell ran, no
-traceback, every matplotlib figure is a decoded image, every widget is drawn, and moving a
-slider / clicking a button changes its output. A screenshot per notebook goes to
+For each notebook (a temporary copy; see conftest.py): open it, wait until the status bar says
+the kernel is idle, Run → Run All Cells, wait until no cell is running or queued, then check what
+a learner would see: every code cell ran (a sentinel cell appended to the copy catches a cell that
+failed without printing anything), no traceback and no error output, every matplotlib figure is
+a decoded image, every widget is drawn (not "Error displaying widget", not its text repr), and
+operating the first widget control (move a slider, pick another option, click a button; "Run
+Interact" for interact_manual) changes some output. A screenshot per notebook goes to
 artifacts/screenshots/ (git-ignored) for a person to look at.
 """
 
@@ -258,9 +261,9 @@ def _check_outputs(page: Any, name: str, nb: Any) -> None:
         text = out["text"]
         if TRACEBACK.search(text):
             problems.append(f"{where} shows a traceback: {text.strip()[-300:]!r}")
-        for marker in WIDGET_ERRORS:
-            if marker in text:
-                problems.append(f"{where} shows {marker!r} instead of a widget")
+        marker = next((m for m in WIDGET_ERRORS if m in text), None)
+        if marker:
+            problems.append(f"{where} shows {marker!r} instead of a widget")
         if out["mime"] == "text/plain" and WIDGET_AS_TEXT.search(text):
             problems.append(f"{where} shows a widget as text, not drawn: {text.strip()[:120]!r}")
         if FIGURE_AS_TEXT.search(text):
