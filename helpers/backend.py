@@ -307,16 +307,36 @@ def _wrap_calls(raw: Any, service: str, *, serialized: bool) -> None:
     raw._make_api_call = call
 
 
+_interrupted: set[int] = set()
+
+
+def interrupt_long_poll(thread_ident: int | None) -> None:
+    """End the emulated long poll of thread ``thread_ident`` now (with no messages), e.g. to stop a worker.
+
+    Only emulated polls (moto, emulators) can be cut short; on real AWS the poll runs its course.
+    """
+    if thread_ident is None:
+        return
+    with _activity:
+        _interrupted.add(thread_ident)
+        _activity.notify_all()
+
+
 def _emulated_long_poll(
     original: Callable[[str, dict[str, Any]], dict[str, Any]], api_params: dict[str, Any], wait: float
 ) -> dict[str, Any]:
     deadline = time.monotonic() + float(wait)
     params = {**api_params, "WaitTimeSeconds": 0}
+    me = threading.get_ident()
     with _activity:
         while True:
             response = original("ReceiveMessage", params)
             remaining = deadline - time.monotonic()
             if response.get("Messages") or remaining <= 0:
+                _interrupted.discard(me)
+                return response
+            if me in _interrupted:
+                _interrupted.discard(me)
                 return response
             _activity.wait(timeout=min(LONG_POLL_TICK_S, remaining))  # releases the lock
 

@@ -115,9 +115,9 @@ def live_add(result: LiveAdd) -> Figure:
     ws = result.worker_started
     if ws == ws and ws > b + 0.05:  # not NaN, and later than the subscription
         ax.axvline(ws, color=_color(result.name), linestyle="--", linewidth=1)
-        ax.annotate(f"'{result.name}' worker starts:\nits queue held the events", (ws, 0.97),
+        ax.annotate(f"'{result.name}' worker starts:\nits queue held the events", (ws, 0.03),
                     xycoords=("data", "axes fraction"), xytext=(-6, 0), textcoords="offset points", ha="right",
-                    va="top", fontsize=8)
+                    va="bottom", fontsize=8)
     ax.set_ylim(bottom=0)
     ax.set_xlabel("time the order arrived (s since the first order)")
     ax.set_ylabel("order API response time (ms)")

@@ -576,14 +576,16 @@ class Service:
         fails = self._rng.random() < self.failure_rate
         return latency, fails
 
-    def call(self) -> float:
+    def call(self, at: float | None = None) -> float:
         """Do one simulated call: sleep its latency × speed, then succeed or raise.
 
         Returns the real ms slept. Raises :class:`ServiceUnavailable` (fast) when down or in a
         ``fail`` deploy window, :class:`ServiceFailure` after the latency at the failure rate.
+        ``at`` is when the call was made (perf_counter s; default now): the step passes its
+        span's start, so "reached the service during a deploy" is decided on the same instant.
         """
         waited = 0.0
-        now = time.perf_counter()
+        now = time.perf_counter() if at is None else at
         with self._lock:
             down = self._down
             window = next((w for w in self._windows if w.contains(now)), None)
@@ -1218,7 +1220,7 @@ class Shop:
         """
         svc = self.services["validate"]
         start = time.perf_counter()
-        simulated = svc.call()
+        simulated = svc.call(start)
         try:
             order = self.validate(payload)
         except InvalidOrder as err:
@@ -1267,7 +1269,7 @@ class Shop:
         start = time.perf_counter()
         simulated = 0.0
         try:
-            simulated = svc.call()
+            simulated = svc.call(start)
             effect(order)
         except ServiceError as err:
             err.span = Span(order.order_id, step, svc.name, start, time.perf_counter(), err.outcome,

@@ -44,7 +44,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, fields
 from typing import Any
 
-from .backend import client, current
+from .backend import client, current, interrupt_long_poll
 from .messages import WorkshopError
 from .resources import queue_arn, queue_depth
 
@@ -368,6 +368,9 @@ class Worker:
             raise WorkshopError("workers.bad_on_stop", value=chosen)
         self._mode = chosen
         self._stop.set()
+        thread = self._thread
+        if thread is not None:  # an idle worker need not sit out its long poll
+            interrupt_long_poll(thread.ident)
 
     def join(self, timeout: float | None = None) -> None:
         """Wait for the thread to end; a clear error if its handler is still busy after ``timeout``."""

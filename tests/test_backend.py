@@ -169,3 +169,27 @@ def test_a_workshop_error_in_a_notebook_is_one_sentence_not_a_traceback():
     shown = "\n".join(errors[0].traceback)
     assert "Claim no longer true: three is more than four" in shown
     assert "Traceback" not in shown and "File " not in shown
+
+
+@pytest.mark.skipif(
+    not (moto_mode() or os.environ.get("AWS_ENDPOINT_URL")), reason="only emulated long polls can be interrupted"
+)
+def test_an_emulated_long_poll_can_be_interrupted(backend):
+    from helpers.resources import ensure_queue, purge
+
+    url = ensure_queue("interrupted")
+    purge(url)
+    sqs = backend_mod.client("sqs")
+    done = threading.Event()
+
+    def poll() -> None:
+        sqs.receive_message(QueueUrl=url, WaitTimeSeconds=10)
+        done.set()
+
+    poller = threading.Thread(target=poll)
+    poller.start()
+    time.sleep(0.3)
+    assert not done.is_set()
+    backend_mod.interrupt_long_poll(poller.ident)
+    assert done.wait(3), "the long poll ignored the interruption"
+    poller.join()
