@@ -113,8 +113,9 @@ class _Handler(BaseHTTPRequestHandler):
             status, body, headers = api._route(method, path, self._read_body if method == "POST" else None)
         except Exception as exc:  # never a traceback to the client: one sentence, 500
             status, body, headers = 500, {"error": say("api.internal", error=f"{type(exc).__name__}: {exc}")}, {}
-        self._send(status, body, headers, head_only=method == "HEAD")
+        # Logged before the answer goes out, so a client that got its answer finds it in the log.
         api.log.append(LogEntry(method, path, status, (time.perf_counter() - start) * 1000))
+        self._send(status, body, headers, head_only=method == "HEAD")
 
     def _read_body(self) -> bytes | int:
         """The request body, or its size in bytes when it is over the limit (then it is discarded)."""

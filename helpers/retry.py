@@ -28,6 +28,7 @@ learner should see it. A production client would use the AWS SDK's own retry mod
 
 from __future__ import annotations
 
+import heapq
 import random
 import threading
 import time
@@ -215,24 +216,27 @@ class RecoveringService:
         self.calls: list[tuple[float, str]] = []
 
     def call(self) -> None:
-        """One call: succeeds, or raises (down / throttled)."""
-        t = time.monotonic() - self.t0
+        """One call now (real clock): succeeds, or raises (down / throttled)."""
+        outcome = self.call_at(time.monotonic() - self.t0)
+        if outcome == "down":
+            raise ServiceUnavailable("shop.unavailable", step=self.name, service=self.name, reason="outage")
+        if outcome == "throttled":
+            raise ServiceFailure("shop.failure", step=self.name, service=self.name)
+
+    def call_at(self, t: float) -> str:
+        """One call at ``t`` seconds since start: ``"ok"``, ``"down"`` or ``"throttled"`` (logged)."""
         with self._lock:
             if t < self.down_s:
-                self.calls.append((t, "down"))
                 outcome = "down"
             else:
                 window = int((t - self.down_s) / self.window_s)
                 if self._served.get(window, 0) >= self.capacity:
-                    self.calls.append((t, "throttled"))
                     outcome = "throttled"
                 else:
                     self._served[window] = self._served.get(window, 0) + 1
-                    self.calls.append((t, "ok"))
-                    return
-        if outcome == "down":
-            raise ServiceUnavailable("shop.unavailable", step=self.name, service=self.name, reason="outage")
-        raise ServiceFailure("shop.failure", step=self.name, service=self.name)
+                    outcome = "ok"
+            self.calls.append((t, outcome))
+        return outcome
 
 
 @dataclass
@@ -284,49 +288,32 @@ def retry_storm(
     strategies: Sequence[Strategy] = STRATEGIES,
     seed: int = 7,
 ) -> list[StormRun]:
-    """``clients`` threads per strategy call a :class:`RecoveringService` at the same moment and retry.
+    """``clients`` clients per strategy call a :class:`RecoveringService` at the same moment and retry.
 
-    The strategies run side by side (one service each), so the whole comparison takes about as
-    long as the slowest strategy (a second or two). Returns one :class:`StormRun` per strategy.
+    The waits come from the real :func:`backoff_delay`; the clock is simulated (an event queue
+    in time order), so every run is exact and repeatable, takes no real waiting, and a busy
+    machine cannot blur the waves that synchronised clients make. Returns one
+    :class:`StormRun` per strategy.
     """
     if not isinstance(clients, int) or not 1 <= clients <= 100:
         raise WorkshopError("retry.bad_clients", value=clients)
     runs: list[StormRun] = []
-    threads: list[threading.Thread] = []
-    results: list[tuple[Strategy, RecoveringService, list[float], list[int]]] = []
-    start = threading.Event()
     for s_index, strategy in enumerate(strategies):
         service = RecoveringService(strategy.name, down_s=down_s, capacity=capacity, window_s=window_s)
+        rngs = [random.Random(f"{seed}:{s_index}:{c}") for c in range(clients)]
+        pending = [(0.0, c, 1) for c in range(clients)]  # (time, client, attempt number)
+        heapq.heapify(pending)
         done: list[float] = []
-        gave_up = [0]
-        lock = threading.Lock()
-        results.append((strategy, service, done, gave_up))
-        for c in range(clients):
-            rng = random.Random(f"{seed}:{s_index}:{c}")
-
-            def client_loop(strategy: Strategy = strategy, service: RecoveringService = service,
-                            done: list[float] = done, gave_up: list[int] = gave_up, lock: threading.Lock = lock,
-                            rng: random.Random = rng) -> None:
-                start.wait()
-                res = call_with_retries(service.call, attempts=attempts, base_s=strategy.base_s,
-                                        cap_s=strategy.cap_s, jitter=strategy.jitter, rng=rng)
-                with lock:
-                    if res.ok:
-                        done.append(time.monotonic() - service.t0)
-                    else:
-                        gave_up[0] += 1
-
-            threads.append(threading.Thread(target=client_loop, name=f"retry-client-{s_index}-{c}", daemon=True))
-    for t in threads:
-        t.start()
-    t0 = time.monotonic()
-    for _, service, _, _ in results:
-        service.t0 = t0
-    start.set()
-    for t in threads:
-        t.join(60)
-    for strategy, service, done, gave_up in results:
-        with service._lock:
-            calls = list(service.calls)
-        runs.append(StormRun(strategy, clients, down_s, capacity, window_s, calls, sorted(done), gave_up[0]))
+        gave_up = 0
+        while pending:
+            t, c, attempt = heapq.heappop(pending)
+            if service.call_at(t) == "ok":
+                done.append(t)
+            elif attempt >= attempts:
+                gave_up += 1
+            else:
+                delay = backoff_delay(attempt, base_s=strategy.base_s, cap_s=strategy.cap_s,
+                                      jitter=strategy.jitter, rng=rngs[c])
+                heapq.heappush(pending, (t + delay, c, attempt + 1))
+        runs.append(StormRun(strategy, clients, down_s, capacity, window_s, list(service.calls), sorted(done), gave_up))
     return runs
