@@ -51,3 +51,13 @@ def backend() -> backend_mod.BackendInfo:
     info = backend_mod.use_backend(quiet=True)
     resources.set_prefix(f"t-{secrets.token_hex(2)}")
     return info
+
+
+@pytest.fixture
+def own_prefix(backend):
+    """A prefix of this test's own (``t-own<hex>``), torn down afterwards, so it cannot touch other tests' resources."""
+    mine = resources.prefix()
+    resources.set_prefix(f"t-own{secrets.token_hex(2)}")
+    yield resources.prefix()
+    resources.teardown()
+    resources.set_prefix(mine)

@@ -4,14 +4,12 @@ each other, a second run is a no-op, and a resource that cannot be deleted is re
 from __future__ import annotations
 
 import json
-import os
 import secrets
 import subprocess
 import sys
 import textwrap
 
 import botocore.exceptions
-import pytest
 
 from helpers import real_aws, resources
 from helpers.backend import client
@@ -47,7 +45,7 @@ def _run(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess[st
     return subprocess.run([sys.executable, *args], env=env, capture_output=True, text=True, timeout=180)
 
 
-def test_two_prefixes_in_one_account_fresh_processes_and_a_second_run_is_a_no_op(server_env):
+def test_two_prefixes_in_one_account_fresh_processes_and_a_second_run_is_a_no_op():
     """Every step is a fresh process (a fresh kernel) talking to one moto server over HTTP."""
     mine, theirs = f"t-mine{secrets.token_hex(2)}", f"t-them{secrets.token_hex(2)}"
     with moto_server() as url:
@@ -73,22 +71,6 @@ def test_two_prefixes_in_one_account_fresh_processes_and_a_second_run_is_a_no_op
         assert json.loads(_run(["-c", LIST, mine], env).stdout) == []
         after_theirs = _run(["-c", LIST, theirs], env).stdout
         assert after_theirs == before_theirs and len(json.loads(after_theirs)) == 6
-
-
-@pytest.fixture
-def server_env(monkeypatch):
-    """The moto server inherits our environment: the leak trap's AWS_PROFILE would break it."""
-    for key in [k for k in os.environ if k.startswith("AWS_")]:
-        monkeypatch.delenv(key)
-
-
-@pytest.fixture
-def own_prefix(backend):
-    mine = resources.prefix()
-    resources.set_prefix(f"t-cl{secrets.token_hex(2)}")
-    yield resources.prefix()
-    resources.teardown()
-    resources.set_prefix(mine)
 
 
 def test_a_resource_that_cannot_be_deleted_is_reported_by_name_and_the_rest_goes(own_prefix, capsys):

@@ -6,7 +6,6 @@ from __future__ import annotations
 import io
 import json
 import os
-import secrets
 import subprocess
 import sys
 import textwrap
@@ -18,23 +17,6 @@ from helpers import lambda_deploy, resources
 from helpers.backend import client
 from helpers.messages import WorkshopError
 from helpers.moto_endpoint import endpoint_env, moto_server
-
-
-@pytest.fixture
-def server_env(monkeypatch):
-    """The moto server inherits our environment: the leak trap's AWS_PROFILE would break it."""
-    for key in [k for k in os.environ if k.startswith("AWS_")]:
-        monkeypatch.delenv(key)
-
-
-@pytest.fixture
-def own_prefix(backend):
-    """A prefix of this test's own, so teardown cannot touch what other tests created."""
-    mine = resources.prefix()
-    resources.set_prefix(f"t-ld{secrets.token_hex(2)}")
-    yield resources.prefix()
-    resources.teardown()
-    resources.set_prefix(mine)
 
 
 def test_the_package_holds_the_helpers_data_and_powertools():
@@ -130,7 +112,7 @@ def test_a_timeout_longer_than_the_visibility_timeout_is_refused_with_a_sentence
     assert lambda_deploy.deploy(url).timeout_s == 10  # default: the visibility timeout, capped at 30 s
 
 
-def test_deploy_and_cleanup_over_http_against_a_moto_server(server_env):
+def test_deploy_and_cleanup_over_http_against_a_moto_server():
     """The same code path as real AWS: a fresh process, WORKSHOP_BACKEND=aws, AWS_ENDPOINT_URL=moto server."""
     script = textwrap.dedent(
         """
@@ -162,7 +144,7 @@ def test_deploy_and_cleanup_over_http_against_a_moto_server(server_env):
 LAMBDA_RUNTIME_PACKAGES = ("boto3", "botocore", "s3transfer", "jmespath", "dateutil", "urllib3", "six")
 
 
-def test_the_package_processes_a_real_order_in_a_lambda_like_runtime(tmp_path, server_env):
+def test_the_package_processes_a_real_order_in_a_lambda_like_runtime(tmp_path):
     """Only what the Lambda Python runtime has (the standard library and boto3) plus the zip: the
     shop's worker handler processes an order accepted through SQS, against a moto server over HTTP."""
     import importlib.util

@@ -4,22 +4,12 @@ fallback), the optional Lambda section, and the plan that bounds the bill."""
 from __future__ import annotations
 
 import json
-import secrets
 
 import pytest
 
 from helpers import real_aws, resources
 from helpers.backend import BackendInfo, client
 from helpers.cost import estimate
-
-
-@pytest.fixture
-def own_prefix(backend):
-    mine = resources.prefix()
-    resources.set_prefix(f"t-ra{secrets.token_hex(2)}")
-    yield resources.prefix()
-    resources.teardown()
-    resources.set_prefix(mine)
 
 
 @pytest.fixture
