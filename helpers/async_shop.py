@@ -244,6 +244,7 @@ def run_async(ashop: AsyncShop, payloads: Sequence[Any], *, workers: int = 2, ti
         accepted = ashop.accept_many(payloads)
         if sampler:
             sampler.mark("last order accepted")
+            sampler.sample()  # the burst's high point, whatever the sampler thread's timing
         ids = [a.order_id for a in accepted if a.ok and a.order_id]
         ashop.wait_until_finished(ids, timeout)
         # a message is deleted just after its order finished: count the deletes in too

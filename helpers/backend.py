@@ -307,19 +307,20 @@ def _wrap_calls(raw: Any, service: str, *, serialized: bool) -> None:
     raw._make_api_call = call
 
 
-_interrupted: set[int] = set()
+_polling: set[int] = set()  # threads inside an emulated long poll right now
+_interrupted: set[int] = set()  # … of which these should return at once
 
 
 def interrupt_long_poll(thread_ident: int | None) -> None:
-    """End the emulated long poll of thread ``thread_ident`` now (with no messages), e.g. to stop a worker.
+    """End the emulated long poll thread ``thread_ident`` is in, now (with no messages), e.g. to stop a worker.
 
-    Only emulated polls (moto, emulators) can be cut short; on real AWS the poll runs its course.
+    A thread that is not polling is left alone (its next poll runs normally). Only emulated polls
+    (moto, emulators) can be cut short; on real AWS the poll runs its course.
     """
-    if thread_ident is None:
-        return
     with _activity:
-        _interrupted.add(thread_ident)
-        _activity.notify_all()
+        if thread_ident in _polling:
+            _interrupted.add(thread_ident)
+            _activity.notify_all()
 
 
 def _emulated_long_poll(
@@ -329,16 +330,17 @@ def _emulated_long_poll(
     params = {**api_params, "WaitTimeSeconds": 0}
     me = threading.get_ident()
     with _activity:
-        while True:
-            response = original("ReceiveMessage", params)
-            remaining = deadline - time.monotonic()
-            if response.get("Messages") or remaining <= 0:
-                _interrupted.discard(me)
-                return response
-            if me in _interrupted:
-                _interrupted.discard(me)
-                return response
-            _activity.wait(timeout=min(LONG_POLL_TICK_S, remaining))  # releases the lock
+        _polling.add(me)
+        try:
+            while True:
+                response = original("ReceiveMessage", params)
+                remaining = deadline - time.monotonic()
+                if response.get("Messages") or remaining <= 0 or me in _interrupted:
+                    return response
+                _activity.wait(timeout=min(LONG_POLL_TICK_S, remaining))  # releases the lock
+        finally:
+            _polling.discard(me)
+            _interrupted.discard(me)
 
 
 def _install_ipython_handler() -> None:

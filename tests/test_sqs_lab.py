@@ -46,7 +46,8 @@ def test_short_polling_makes_many_more_empty_receives_for_the_same_messages(pref
     result = sqs_lab.polling_demo(duration_s=1.5, long_wait_s=1, n_messages=3)
     assert result.short.stats.received == result.long.stats.received == 3
     assert result.short.stats.empty_receives > 10 * max(1, result.long.stats.empty_receives)
-    assert result.long.stats.receives <= 1.5 / 1 + 3 + 2  # about one call per wait, plus one per message
+    # about one call per second of waiting (measured duration: a busy machine stretches it), plus one per message
+    assert result.long.stats.receives <= result.long.duration_s / 1 + 3 + 2
     assert result.empty_ratio > 10 and result.short.usd_per_month > result.long.usd_per_month
 
 
