@@ -41,8 +41,10 @@ test-fast: install
 	$(BIN)/python -m pytest tests -m "not browser" $(PYTEST)
 
 # The same tests and notebooks over real HTTP: WORKSHOP_BACKEND=aws against a moto server on 127.0.0.1.
+# 99_cleanup runs last; then a fresh process lists the prefix again and fails unless nothing is left.
 test-endpoint: install
-	$(BIN)/python -m helpers.moto_endpoint -- $(BIN)/python -m pytest tests notebooks -m "not browser" $(NBVAL) $(PYTEST)
+	$(BIN)/python -m helpers.moto_endpoint -- sh -c '$(BIN)/python -m pytest tests notebooks -m "not browser" $(NBVAL) $(PYTEST) && $(BIN)/python -m helpers.cleanup'
+
 
 lint: install
 	$(BIN)/ruff check helpers tests notebooks bench
