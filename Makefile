@@ -29,8 +29,9 @@ $(STAMP): requirements.txt pyproject.toml
 
 install: $(STAMP)
 
+# As root (containers, CI machines) JupyterLab refuses to start without --allow-root.
 lab: install
-	$(BIN)/jupyter lab notebooks/
+	$(BIN)/jupyter lab notebooks/ $(if $(filter 0,$(shell id -u)),--allow-root,)
 
 # Every test: unit tests of helpers, every notebook under nbval, and the real-browser run.
 test: install
