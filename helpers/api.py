@@ -146,6 +146,11 @@ class _Handler(BaseHTTPRequestHandler):
             self.wfile.write(raw)
 
 
+def _span_rows(spans: Any) -> list[dict[str, Any]]:
+    """The steps of a synchronous answer as JSON rows: step, service, real ms, outcome."""
+    return [{"step": s.step, "service": s.service, "ms": round(s.duration_ms, 2), "outcome": s.outcome} for s in spans]
+
+
 class OrderApi:
     """The order API over HTTP on 127.0.0.1 (see the module doc), with its worker pool.
 
@@ -296,8 +301,7 @@ class OrderApi:
             "order_id": result.order_id,
             "status": result.status,
             "response_ms": round(result.response_ms, 2),
-            "steps": [{"step": s.step, "service": s.service, "ms": round(s.duration_ms, 2), "outcome": s.outcome}
-                      for s in result.spans],
+            "steps": _span_rows(result.spans),
             "total_jpy": result.order.total_jpy if result.order else None,
             "status_url": status_url,
         }
@@ -331,8 +335,7 @@ class OrderApi:
             "order_id": answer.order_id,
             "status": answer.status,
             "response_ms": round(answer.response_ms, 2),
-            "steps": [{"step": s.step, "service": s.service, "ms": round(s.duration_ms, 2), "outcome": s.outcome}
-                      for s in answer.spans],
+            "steps": _span_rows(answer.spans),
             "queued_steps": list(answer.queued_steps),
             "status_url": status_url,
         }
