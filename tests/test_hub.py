@@ -332,7 +332,7 @@ def test_each_attendee_runs_the_core_notebooks_in_their_own_server_with_their_ow
         return [person.run(path, extra=CHECK_CELL if path == paths[-1] else None) for path in paths]
 
     with ThreadPoolExecutor(len(attendees)) as pool:
-        results = dict(zip(USERS, pool.map(one, attendees)))
+        results = dict(zip(USERS, pool.map(one, attendees), strict=True))
     errors = [e for runs in results.values() for run in runs for e in run["errors"]]
     assert not errors, "\n".join(errors)
 
