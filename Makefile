@@ -44,7 +44,7 @@ test-fast: install
 # The same tests and notebooks over real HTTP: WORKSHOP_BACKEND=aws against a moto server on 127.0.0.1.
 # 99_cleanup runs last; then a fresh process lists the prefix again and fails unless nothing is left.
 test-endpoint: install
-	$(BIN)/python -m helpers.moto_endpoint -- sh -c '$(BIN)/python -m pytest tests notebooks -m "not browser" $(NBVAL) $(PYTEST) && $(BIN)/python -m helpers.cleanup'
+	$(BIN)/python -m helpers.core.moto_endpoint -- sh -c '$(BIN)/python -m pytest tests notebooks -m "not browser" $(NBVAL) $(PYTEST) && $(BIN)/python -m helpers.core.cleanup'
 
 
 lint: install
@@ -54,7 +54,7 @@ bench: install
 	$(BIN)/python -m bench
 
 clean-aws: install
-	WORKSHOP_BACKEND=$${WORKSHOP_BACKEND:-aws} $(BIN)/python -m helpers.cleanup
+	WORKSHOP_BACKEND=$${WORKSHOP_BACKEND:-aws} $(BIN)/python -m helpers.core.cleanup
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache artifacts

@@ -177,7 +177,7 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--backends", default="moto,server", help="moto (in-process), server (moto server)")
     args = parser.parse_args(argv)
 
-    from helpers.moto_endpoint import endpoint_env, moto_server
+    from helpers.core.moto_endpoint import endpoint_env, moto_server
 
     base_env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_") and k != "WORKSHOP_BACKEND"}
     results: dict[str, Any] = {

@@ -15,9 +15,9 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from helpers import backend
-from helpers.backend import client, use_backend
-from helpers.resources import ensure_queue, purge, set_prefix
+from helpers.core import backend
+from helpers.core.backend import client, use_backend
+from helpers.core.resources import ensure_queue, purge, set_prefix
 
 
 def summary(values: list[float]) -> dict[str, float]:
@@ -57,7 +57,7 @@ def bench_accept(repeat: int) -> dict[str, Any]:
     raw = timed_calls(lambda: sqs.send_message(QueueUrl=url, MessageBody='{"order_id": "x"}'), repeat * 20)
     purge(url)
     result: dict[str, Any] = {"raw_send_ms": summary(raw)}
-    from helpers.async_shop import AsyncShop
+    from helpers.queues.async_shop import AsyncShop
 
     ashop = AsyncShop.create(queue="bench-accept")
     payload = ashop.shop.sample_orders(1)[0]
@@ -124,8 +124,8 @@ def bare_loop_throughput(url: str, n: int, threads: int, sqs: Any) -> float:
 
 
 def worker_throughput(url: str, n: int, threads: int) -> float:
-    """Messages/s through helpers.workers.WorkerPool with a trivial handler."""
-    from helpers.workers import WorkerPool, batch_handler
+    """Messages/s through helpers.core.workers.WorkerPool with a trivial handler."""
+    from helpers.core.workers import WorkerPool, batch_handler
 
     send_batches(url, n)
     handler = batch_handler(lambda record: None)

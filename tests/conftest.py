@@ -15,10 +15,10 @@ import secrets
 
 import pytest
 
-from helpers import backend as backend_mod
-from helpers import resources
+from helpers.core import backend as backend_mod
+from helpers.core import resources
 
-#: Real-looking credentials and a dead proxy: a boto3 client made outside helpers.backend in moto
+#: Real-looking credentials and a dead proxy: a boto3 client made outside helpers.core.backend in moto
 #: mode cannot reach AWS (and would not be authorised if it did).
 LEAK_TRAP: dict[str, str] = {
     "AWS_ACCESS_KEY_ID": "AKIALEAKTRAP00000000",

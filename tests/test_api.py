@@ -11,8 +11,11 @@ import subprocess
 
 import pytest
 
-from helpers import resources
-from helpers.api import (
+from helpers.core import resources
+from helpers.core.messages import WorkshopError
+from helpers.core.workers import wait_until
+from helpers.shop import Status, speed_factor
+from helpers.together.api import (
     MAX_BODY_BYTES,
     OrderApi,
     compare_endpoints,
@@ -21,10 +24,7 @@ from helpers.api import (
     request,
     start_api,
 )
-from helpers.hybrid import CONFIRMED, HybridShop
-from helpers.messages import WorkshopError
-from helpers.shop import Status, speed_factor
-from helpers.workers import wait_until
+from helpers.together.hybrid import CONFIRMED, HybridShop
 
 
 @pytest.fixture(scope="module")
@@ -333,7 +333,7 @@ def test_the_server_log_records_requests(api):
 
 
 def test_what_the_customer_is_told_with_payment_up_and_down(api, hshop):
-    from helpers.api import what_the_customer_is_told
+    from helpers.together.api import what_the_customer_is_told
 
     told = what_the_customer_is_told(api, down="payment", start=10)
     assert len(told.rows) == 6

@@ -6,12 +6,12 @@ import json
 
 import pytest
 
-from helpers import resources
-from helpers.async_shop import AsyncShop, compare_sync_async, run_async, scaling_run, throughput
-from helpers.backend import client
-from helpers.messages import WorkshopError
+from helpers.core import resources
+from helpers.core.backend import client
+from helpers.core.messages import WorkshopError
+from helpers.core.workers import wait_until
+from helpers.queues.async_shop import AsyncShop, compare_sync_async, run_async, scaling_run, throughput
 from helpers.shop import Status, speed_factor
-from helpers.workers import wait_until
 
 
 @pytest.fixture(scope="module")

@@ -12,8 +12,8 @@ import time
 import botocore.client
 import pytest
 
-from helpers import backend as backend_mod
-from helpers.messages import WorkshopError
+from helpers.core import backend as backend_mod
+from helpers.core.messages import WorkshopError
 
 from .conftest import LEAK_TRAP, moto_mode
 
@@ -35,7 +35,7 @@ def test_unknown_backend_lists_the_valid_ones():
 
 def test_a_helper_used_before_the_first_cell_says_so():
     out = run_py(
-        "from helpers.backend import client\n"
+        "from helpers.core.backend import client\n"
         "try:\n    client('sqs')\nexcept Exception as e:\n    print(type(e).__name__, '|', e)\n",
         {},
     )
@@ -44,7 +44,7 @@ def test_a_helper_used_before_the_first_cell_says_so():
 
 def test_aws_without_credentials_is_one_clear_sentence():
     out = run_py(
-        "from helpers.backend import use_backend\n"
+        "from helpers.core.backend import use_backend\n"
         "try:\n    use_backend('aws')\nexcept Exception as e:\n    print(type(e).__name__, '|', e)\n",
         {
             "AWS_CONFIG_FILE": "/nonexistent",
@@ -57,7 +57,7 @@ def test_aws_without_credentials_is_one_clear_sentence():
 
 def test_unreachable_endpoint_is_one_clear_sentence():
     out = run_py(
-        "from helpers.backend import use_backend\n"
+        "from helpers.core.backend import use_backend\n"
         "try:\n    use_backend('aws')\nexcept Exception as e:\n    print(type(e).__name__, '|', e)\n",
         {"AWS_ENDPOINT_URL": "http://127.0.0.1:9", "AWS_ACCESS_KEY_ID": "x", "AWS_SECRET_ACCESS_KEY": "y"},
     )
@@ -79,7 +79,7 @@ def test_the_leak_trap_is_armed_without_moto():
 def test_moto_mode_never_leaves_the_machine_even_with_real_looking_credentials():
     out = run_py(
         "import os, json\n"
-        "from helpers.backend import use_backend, client\n"
+        "from helpers.core.backend import use_backend, client\n"
         "info = use_backend('moto', quiet=True)\n"
         "client('sqs').create_queue(QueueName='q')\n"
         "n = len(client('sqs').list_queues()['QueueUrls'])\n"
@@ -97,7 +97,7 @@ def test_moto_mode_never_leaves_the_machine_even_with_real_looking_credentials()
 
 def test_region_can_be_chosen():
     out = run_py(
-        "from helpers.backend import use_backend\nprint(use_backend('moto', quiet=True).region)",
+        "from helpers.core.backend import use_backend\nprint(use_backend('moto', quiet=True).region)",
         {"AWS_DEFAULT_REGION": "us-east-1"},
     )
     assert out.stdout.strip() == "us-east-1", out.stderr
@@ -113,7 +113,7 @@ def test_first_cell_says_where_calls_go(backend, capsys):
 
 def test_every_call_goes_through_botocores_single_entry_point(backend):
     """The thread-safety fix wraps BaseClient._make_api_call: fail loudly if botocore drops it."""
-    assert hasattr(botocore.client.BaseClient, "_make_api_call"), "botocore changed: revisit helpers/backend.py"
+    assert hasattr(botocore.client.BaseClient, "_make_api_call"), "botocore changed: revisit helpers/core/backend.py"
     sqs = backend_mod.client("sqs")
     assert getattr(sqs._make_api_call, "__wrapped__", None) is not None
     before = backend_mod.count_api_calls("sqs", "ListQueues")
@@ -126,8 +126,8 @@ def test_every_call_goes_through_botocores_single_entry_point(backend):
     not (moto_mode() or os.environ.get("AWS_ENDPOINT_URL")), reason="serialization is for moto and emulators"
 )
 def test_a_long_poll_does_not_block_other_calls_and_wakes_on_send(backend):
-    from helpers.backend import client
-    from helpers.resources import ensure_queue, purge
+    from helpers.core.backend import client
+    from helpers.core.resources import ensure_queue, purge
 
     url = ensure_queue("longpoll")
     purge(url)
@@ -175,7 +175,7 @@ def test_a_workshop_error_in_a_notebook_is_one_sentence_not_a_traceback():
     not (moto_mode() or os.environ.get("AWS_ENDPOINT_URL")), reason="only emulated long polls can be interrupted"
 )
 def test_an_emulated_long_poll_can_be_interrupted(backend):
-    from helpers.resources import ensure_queue, purge
+    from helpers.core.resources import ensure_queue, purge
 
     url = ensure_queue("interrupted")
     purge(url)

@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import pytest
 
-from helpers import plots_failure as pf
-from helpers import resources
-from helpers.backend import client
-from helpers.chaos import ChaosConfig, Reconciliation, chaos_run, reconcile
-from helpers.exercises import ClaimFailed
-from helpers.failure import OrderPipeline
-from helpers.messages import WorkshopError
+from helpers.core import resources
+from helpers.core.backend import client
+from helpers.core.exercises import ClaimFailed
+from helpers.core.messages import WorkshopError
+from helpers.failure import plots as pf
+from helpers.failure.chaos import ChaosConfig, Reconciliation, chaos_run, reconcile
+from helpers.failure.outage import OrderPipeline
 from helpers.shop import Shop, speed_factor
 
 N_ORDERS = 300

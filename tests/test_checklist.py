@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from helpers import checklist, resources
-from helpers.backend import client
-from helpers.checklist import (
+from helpers.core import resources
+from helpers.core.backend import client
+from helpers.core.messages import WorkshopError
+from helpers.shop import Shop
+from helpers.together import checklist
+from helpers.together.checklist import (
     ITEMS,
     alarm_definitions,
     checklist_table,
@@ -22,8 +25,6 @@ from helpers.checklist import (
     visibility_table,
     visibility_timeout_ok,
 )
-from helpers.messages import WorkshopError
-from helpers.shop import Shop
 
 
 @pytest.fixture(scope="module")

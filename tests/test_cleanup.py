@@ -11,14 +11,17 @@ import textwrap
 
 import botocore.exceptions
 
-from helpers import real_aws, resources
-from helpers.backend import client
-from helpers.moto_endpoint import endpoint_env, moto_server
+from helpers.core import resources
+from helpers.core.backend import client
+from helpers.core.moto_endpoint import endpoint_env, moto_server
+from helpers.real_aws import account as real_aws
 
 CREATE = textwrap.dedent(
     """
     import sys
-    from helpers import use_backend, lambda_deploy, resources
+    from helpers import use_backend
+    from helpers.core import resources
+    from helpers.real_aws import lambda_deploy
     use_backend(quiet=True)
     resources.set_prefix(sys.argv[1])
     dlq = resources.ensure_queue("orders-dlq")
@@ -34,7 +37,8 @@ CREATE = textwrap.dedent(
 LIST = textwrap.dedent(
     """
     import json, sys
-    from helpers import use_backend, resources
+    from helpers import use_backend
+    from helpers.core import resources
     use_backend(quiet=True)
     print(json.dumps(sorted(f.kind + " " + f.name for f in resources.find_resources(sys.argv[1]))))
     """
@@ -57,14 +61,14 @@ def test_two_prefixes_in_one_account_fresh_processes_and_a_second_run_is_a_no_op
 
         before_theirs = _run(["-c", LIST, theirs], env).stdout
 
-        first = _run(["-m", "helpers.cleanup", mine], env)  # what `make clean-aws` runs
+        first = _run(["-m", "helpers.core.cleanup", mine], env)  # what `make clean-aws` runs
         assert first.returncode == 0, first.stdout + first.stderr
         for kind in ["sqs queue", "sns subscription", "sns topic", "dynamodb table", "lambda event source",
                      "lambda function", "iam role", "log group"]:
             assert f"deleted {kind}" in first.stdout, (kind, first.stdout)
         assert f"remaining with prefix {mine}: 0" in first.stdout
 
-        second = _run(["-m", "helpers.cleanup", mine], env)
+        second = _run(["-m", "helpers.core.cleanup", mine], env)
         assert second.returncode == 0 and "deleted" not in second.stdout
         assert f"nothing to delete for prefix {mine}" in second.stdout
 

@@ -7,9 +7,9 @@ import re
 
 import pytest
 
-from helpers import cost, iam_policy
-from helpers.backend import client
-from helpers.messages import WorkshopError
+from helpers.core.backend import client
+from helpers.core.messages import WorkshopError
+from helpers.real_aws import cost, iam_policy
 
 
 def test_the_price_table_is_dated_sourced_and_for_tokyo():

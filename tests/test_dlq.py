@@ -7,10 +7,10 @@ import json
 import botocore.exceptions
 import pytest
 
-from helpers import dlq as dlq_mod
-from helpers import resources
-from helpers.backend import client
-from helpers.dlq import format_rows, inspect_dlq, peek, redrive, redrive_policy
+from helpers.core import resources
+from helpers.core.backend import client
+from helpers.failure import dlq as dlq_mod
+from helpers.failure.dlq import format_rows, inspect_dlq, peek, redrive, redrive_policy
 
 
 @pytest.fixture(scope="module")

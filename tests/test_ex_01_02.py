@@ -6,10 +6,11 @@ import math
 
 import pytest
 
-from helpers import ex_01, ex_02
-from helpers.exercises import evaluate, solution_answer
-from helpers.messages import say
+from helpers.core.exercises import evaluate, solution_answer
+from helpers.core.messages import say
 from helpers.shop import load_profile, set_speed
+from helpers.sync import exercises as ex_01
+from helpers.sync import exercises as ex_02
 
 NAMES = ["01.predict", "01.total", "01.speedup", "02.availability", "02.littles_law", "02.deploy"]
 

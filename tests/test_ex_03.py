@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from helpers.exercises import evaluate, solution_answer
+from helpers.core.exercises import evaluate, solution_answer
 
 
 @pytest.mark.parametrize("name", ["03.visibility", "03.record_fn", "03.batch_calls"])

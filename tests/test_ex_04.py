@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from helpers.exercises import evaluate, missing_texts, solution_answer
+from helpers.core.exercises import evaluate, missing_texts, solution_answer
 from helpers.fanout import FanoutShop
 
 

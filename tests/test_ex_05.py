@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from helpers import ex_05, resources
-from helpers.backend import client
-from helpers.exercises import evaluate, solution_answer
+from helpers.core import resources
+from helpers.core.backend import client
+from helpers.core.exercises import evaluate, solution_answer
+from helpers.failure import exercises as ex_05
 
 
 @pytest.fixture(scope="module", autouse=True)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from helpers.ex_06 import BUGGY, NEW_STEPS, STATUS_CODES
-from helpers.exercises import evaluate, missing_texts, solution_answer
+from helpers.core.exercises import evaluate, missing_texts, solution_answer
+from helpers.together.exercises import BUGGY, NEW_STEPS, STATUS_CODES
 
 NAMES = ["06.classify", "06.find_bug", "06.status_codes"]
 
@@ -100,10 +100,10 @@ def test_status_codes_wrong_answers_get_a_reason(answer, words):
 
 def test_the_status_codes_are_what_the_api_answers(backend):
     """The exercise's answers are the real API's: checked over HTTP."""
-    from helpers import resources
-    from helpers.api import OrderApi, request
-    from helpers.hybrid import HybridShop
+    from helpers.core import resources
     from helpers.shop import speed_factor
+    from helpers.together.api import OrderApi, request
+    from helpers.together.hybrid import HybridShop
 
     before = resources.prefix()
     resources.set_prefix("t-ex06")

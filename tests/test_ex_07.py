@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from helpers.ex_07 import million_orders_usd
-from helpers.exercises import evaluate
+from helpers.core.exercises import evaluate
+from helpers.real_aws.exercises import million_orders_usd
 
 
 def test_the_right_answer_is_accepted():

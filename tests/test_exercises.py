@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from helpers import exercises
-from helpers.exercises import Wrong, claim, evaluate, exercise, try_it
-from helpers.messages import MESSAGES, WorkshopError
+from helpers.core import exercises
+from helpers.core.exercises import Wrong, claim, evaluate, exercise, try_it
+from helpers.core.messages import MESSAGES, WorkshopError
 
 
 def test_every_exercise_has_hint_and_solution_texts():
@@ -38,9 +38,9 @@ def test_wrong_answer_gets_the_checkers_sentence():
 
 
 def test_roundtrip_without_delete_is_caught(backend):
-    from helpers.backend import client
-    from helpers.ex_00 import EXERCISE_QUEUE
-    from helpers.resources import ensure_queue, purge
+    from helpers.core.backend import client
+    from helpers.core.resources import ensure_queue, purge
+    from helpers.setup.exercises import EXERCISE_QUEUE
 
     url = ensure_queue(EXERCISE_QUEUE)
     purge(url)

@@ -7,10 +7,13 @@ import json
 import pytest
 from matplotlib.figure import Figure
 
-from helpers import plots_failure as pf
-from helpers import resources
-from helpers.dlq import redrive
-from helpers.failure import (
+from helpers.core import resources
+from helpers.core.messages import WorkshopError
+from helpers.core.workers import fake_sqs_event, wait_until
+from helpers.failure import plots as pf
+from helpers.failure.dlq import redrive
+from helpers.failure.idempotency import effects_per_order
+from helpers.failure.outage import (
     Chaos,
     Killed,
     OrderPipeline,
@@ -21,11 +24,8 @@ from helpers.failure import (
     outage_run,
     sync_outage,
 )
-from helpers.failure_panel import ControlPanel
-from helpers.idempotency import effects_per_order
-from helpers.messages import WorkshopError
+from helpers.failure.panel import ControlPanel
 from helpers.shop import InvalidOrder, Shop, Status, speed_factor
-from helpers.workers import fake_sqs_event, wait_until
 
 
 @pytest.fixture(scope="module")

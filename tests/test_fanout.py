@@ -1,6 +1,6 @@
 """Pub/sub fan-out: topic + one queue per service, envelope/raw parsing, filters, limits, topology.
 
-Runs on moto and, through ``python -m helpers.moto_endpoint -- pytest tests/test_fanout.py``,
+Runs on moto and, through ``python -m helpers.core.moto_endpoint -- pytest tests/test_fanout.py``,
 on a moto server over HTTP.
 """
 
@@ -11,12 +11,12 @@ import json
 import pytest
 
 from helpers import fanout
-from helpers.backend import client
+from helpers.core.backend import client
+from helpers.core.messages import WorkshopError
+from helpers.core.resources import prefix, queue_arn, queue_depth
+from helpers.core.workers import fake_sqs_event
 from helpers.fanout import Event, FanoutShop, build_event, parse_event, read_topology
-from helpers.messages import WorkshopError
-from helpers.resources import prefix, queue_arn, queue_depth
 from helpers.shop import Shop, speed_factor
-from helpers.workers import fake_sqs_event
 
 
 @pytest.fixture(scope="module")
@@ -404,8 +404,8 @@ def _labelled(fig):
 
 
 def test_every_figure_has_titles_and_labels():
-    from helpers import plots_fanout as pf
-    from helpers.workers import DepthSeries
+    from helpers.core.workers import DepthSeries
+    from helpers.fanout import plots as pf
 
     placed = [_published(f"o{i}", i * 0.03, 10 + i) for i in range(6)]
     run = fanout.FanoutRun(placed, dict.fromkeys(fanout.SERVICES, 6), dict.fromkeys(fanout.SERVICES, 6),

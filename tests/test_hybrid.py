@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from helpers import resources
-from helpers.hybrid import (
+from helpers.core import resources
+from helpers.core.messages import WorkshopError
+from helpers.core.workers import wait_until
+from helpers.shop import STEPS, Status, load_profile, speed_factor
+from helpers.together.hybrid import (
     CALLER_NEEDS_ANSWER,
     CONFIRMED,
     HybridShop,
@@ -14,9 +17,6 @@ from helpers.hybrid import (
     prediction_table,
     status_document,
 )
-from helpers.messages import WorkshopError
-from helpers.shop import STEPS, Status, load_profile, speed_factor
-from helpers.workers import wait_until
 
 
 @pytest.fixture(scope="module")

@@ -8,8 +8,8 @@ import secrets
 
 import pytest
 
-from helpers import iam_policy
-from helpers.backend import API_CALLS
+from helpers.core.backend import API_CALLS
+from helpers.real_aws import iam_policy
 
 POLICY = iam_policy.render()
 ACTION_RE = re.compile(r"^[a-z0-9-]+:[A-Z][A-Za-z0-9]+$")
@@ -90,7 +90,7 @@ def test_batch_operations_are_granted_by_their_single_action():
 
 def test_the_scanner_resolves_clients_paginators_waiters_and_passed_methods():
     src = '''
-from helpers.backend import client
+from helpers.core.backend import client
 def f(retry):
     sqs = client("sqs")
     sqs.send_message_batch(QueueUrl="u", Entries=[])
@@ -111,7 +111,7 @@ def f(retry):
 
 
 def test_the_worker_role_fits_inside_the_permissions_boundary():
-    from helpers.lambda_deploy import worker_policy
+    from helpers.real_aws.lambda_deploy import worker_policy
 
     boundary = json.loads(iam_policy.BOUNDARY_FILE.read_text())
     allowed = iam_policy.policy_actions(boundary)
@@ -134,7 +134,9 @@ def test_calls_recorded_at_runtime_are_allowed(backend):
     (Tests call extra inspection APIs directly, so only the calls made here are checked.)"""
     from collections import Counter
 
-    from helpers import lambda_deploy, real_aws, resources
+    from helpers.core import resources
+    from helpers.real_aws import account as real_aws
+    from helpers.real_aws import lambda_deploy
 
     mine = resources.prefix()
     resources.set_prefix(f"t-iam{secrets.token_hex(2)}")

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from helpers import plots_failure as pf
-from helpers import resources
-from helpers.backend import client
-from helpers.idempotency import (
+from helpers.core import resources
+from helpers.core.backend import client
+from helpers.core.messages import WorkshopError
+from helpers.failure import plots as pf
+from helpers.failure.idempotency import (
     StepGuard,
     duplicate_delivery,
     effects_per_order,
@@ -15,7 +16,6 @@ from helpers.idempotency import (
     partial_batch_demo,
     powertools_step,
 )
-from helpers.messages import WorkshopError
 from helpers.shop import OutOfStock, Shop, speed_factor
 
 

@@ -13,15 +13,16 @@ import zipfile
 
 import pytest
 
-from helpers import lambda_deploy, resources
-from helpers.backend import client
-from helpers.messages import WorkshopError
-from helpers.moto_endpoint import endpoint_env, moto_server
+from helpers.core import resources
+from helpers.core.backend import client
+from helpers.core.messages import WorkshopError
+from helpers.core.moto_endpoint import endpoint_env, moto_server
+from helpers.real_aws import lambda_deploy
 
 
 def test_the_package_holds_the_helpers_data_and_powertools():
     names = set(zipfile.ZipFile(io.BytesIO(lambda_deploy.package())).namelist())
-    for needed in ["helpers/__init__.py", "helpers/lambda_deploy.py", "helpers/workers.py", "helpers/backend.py",
+    for needed in ["helpers/__init__.py", "helpers/real_aws/lambda_deploy.py", "helpers/core/workers.py", "helpers/core/backend.py",
                    "data/prices.json", "aws_lambda_powertools/__init__.py",
                    "aws_lambda_powertools/utilities/batch/__init__.py", "typing_extensions.py"]:
         assert needed in names, needed
@@ -35,8 +36,8 @@ def test_the_packaged_entry_point_runs_on_its_own_with_partial_batch_failures(tm
         f"""
         import json, helpers
         assert helpers.__file__.startswith({str(tmp_path)!r}), helpers.__file__
-        from helpers.lambda_deploy import lambda_handler
-        from helpers.workers import fake_sqs_event
+        from helpers.real_aws.lambda_deploy import lambda_handler
+        from helpers.core.workers import fake_sqs_event
         event = fake_sqs_event([json.dumps({{"fail": True}}), json.dumps({{"order_id": "o-1"}})])
         print(json.dumps(lambda_handler(event, None)))
         """
@@ -56,11 +57,11 @@ def test_deploy_creates_role_function_logs_and_trigger_and_a_second_deploy_updat
 
     fn = lam.get_function(FunctionName=f"{own_prefix}-worker")
     conf = fn["Configuration"]
-    assert conf["Runtime"] == "python3.11" and conf["Handler"] == "helpers.lambda_deploy.lambda_handler"
+    assert conf["Runtime"] == "python3.11" and conf["Handler"] == "helpers.real_aws.lambda_deploy.lambda_handler"
     assert conf["Timeout"] == 30 and conf["Role"] == first.role_arn
     env = conf["Environment"]["Variables"]
     assert env["WORKSHOP_BACKEND"] == "aws" and env["WORKSHOP_PREFIX"] == own_prefix
-    assert env["WORKSHOP_RECORD_FN"] == "helpers.lambda_deploy:record_arrival" and env["SHOP_SPEED"] == "0.1"
+    assert env["WORKSHOP_RECORD_FN"] == "helpers.real_aws.lambda_deploy:record_arrival" and env["SHOP_SPEED"] == "0.1"
     assert fn.get("Tags", {}).get("prefix") == own_prefix
 
     role = iam.get_role(RoleName=f"{own_prefix}-worker-role")["Role"]
@@ -108,7 +109,7 @@ def test_a_timeout_longer_than_the_visibility_timeout_is_refused_with_a_sentence
     with pytest.raises(WorkshopError, match="visibility timeout"):
         lambda_deploy.deploy(url, timeout_s=20)
     with pytest.raises(WorkshopError, match="module:function"):
-        lambda_deploy.deploy(url, record_fn="helpers.lambda_deploy.record_arrival")
+        lambda_deploy.deploy(url, record_fn="helpers.real_aws.lambda_deploy.record_arrival")
     assert lambda_deploy.deploy(url).timeout_s == 10  # default: the visibility timeout, capped at 30 s
 
 
@@ -117,7 +118,9 @@ def test_deploy_and_cleanup_over_http_against_a_moto_server():
     script = textwrap.dedent(
         """
         import json
-        from helpers import use_backend, lambda_deploy, resources
+        from helpers import use_backend
+        from helpers.core import resources
+        from helpers.real_aws import lambda_deploy
         info = use_backend(quiet=True)
         resources.set_prefix("t-http")
         url = resources.ensure_queue("in", visibility_timeout=60)
@@ -166,11 +169,12 @@ def test_the_package_processes_a_real_order_in_a_lambda_like_runtime(tmp_path):
                 raise SystemExit(banned + " is importable: not a Lambda-like runtime")
             except ImportError:
                 pass
-        from helpers import use_backend, resources
-        from helpers.backend import client
+        from helpers import use_backend
+        from helpers.core import resources
+        from helpers.core.backend import client
         use_backend(quiet=True)
         resources.set_prefix("t-runtime")
-        from helpers.async_shop import AsyncShop
+        from helpers.queues.async_shop import AsyncShop
         from helpers.shop import set_speed
         set_speed(0)
         ashop = AsyncShop.create()
@@ -178,16 +182,16 @@ def test_the_package_processes_a_real_order_in_a_lambda_like_runtime(tmp_path):
         msgs = client("sqs").receive_message(QueueUrl=ashop.queue_url, MaxNumberOfMessages=1,
                                              WaitTimeSeconds=1, MessageAttributeNames=["All"],
                                              AttributeNames=["All"])["Messages"]
-        from helpers.workers import sqs_event
+        from helpers.core.workers import sqs_event
         event = sqs_event(msgs, resources.queue_arn(ashop.queue_url), "ap-northeast-1")
-        from helpers.lambda_deploy import lambda_handler
+        from helpers.real_aws.lambda_deploy import lambda_handler
         result = lambda_handler(event, None)
         print(json.dumps({"result": result, "status": ashop.status(accepted.order_id)}))
         """
     )
     with moto_server() as url:
         env = endpoint_env(url)
-        env.update({"PYTHONPATH": f"{code_dir}:{runtime_dir}", "WORKSHOP_RECORD_FN": "helpers.lambda_deploy:shop_record",
+        env.update({"PYTHONPATH": f"{code_dir}:{runtime_dir}", "WORKSHOP_RECORD_FN": "helpers.real_aws.lambda_deploy:shop_record",
                     "WORKSHOP_SPEED": "0"})
         out = subprocess.run([sys.executable, "-S", "-c", script], env=env, cwd=tmp_path, capture_output=True,
                              text=True, timeout=180)

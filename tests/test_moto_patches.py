@@ -5,9 +5,9 @@ from __future__ import annotations
 import importlib.metadata
 import time
 
-from helpers import moto_patches
-from helpers.backend import client
-from helpers.resources import ensure_queue, purge
+from helpers.core import moto_patches
+from helpers.core.backend import client
+from helpers.core.resources import ensure_queue, purge
 
 from .conftest import moto_mode
 
@@ -15,7 +15,7 @@ from .conftest import moto_mode
 def test_moto_is_the_version_the_fix_was_made_for():
     assert importlib.metadata.version("moto") == moto_patches.TESTED_MOTO, (
         "moto was upgraded: re-measure ReceiveMessage with a backlog (make bench) and check "
-        "helpers/moto_patches.py still matches moto's SQSBackend before bumping TESTED_MOTO"
+        "helpers/core/moto_patches.py still matches moto's SQSBackend before bumping TESTED_MOTO"
     )
 
 
@@ -24,7 +24,7 @@ def test_the_fix_applies_to_this_moto(backend):
 
     if moto_mode():
         assert moto_patches.is_applied()
-    assert moto_patches.apply(), "moto's SQS internals changed: helpers/moto_patches.py no longer applies"
+    assert moto_patches.apply(), "moto's SQS internals changed: helpers/core/moto_patches.py no longer applies"
     assert models.SQSBackend.is_message_valid_based_on_retention_period is moto_patches._retention_check_fast
 
 

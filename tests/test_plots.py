@@ -9,8 +9,8 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 import pytest
 
-from helpers import plots
 from helpers.shop import STEPS, LoadResult, Shop, set_speed, speed_factor
+from helpers.sync import plots
 
 
 @pytest.fixture(scope="module")

@@ -9,10 +9,10 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import pytest  # noqa: E402
 
-from helpers import plots_queues as pq  # noqa: E402
-from helpers.async_shop import Accepted, AsyncRun, ScalingRun, SyncVsAsync  # noqa: E402
-from helpers.shop import LoadResult, OrderResult  # noqa: E402
-from helpers.sqs_lab import (  # noqa: E402
+from helpers.core.workers import DepthSeries, WorkerStats  # noqa: E402
+from helpers.queues import plots as pq  # noqa: E402
+from helpers.queues.async_shop import Accepted, AsyncRun, ScalingRun, SyncVsAsync  # noqa: E402
+from helpers.queues.sqs_lab import (  # noqa: E402
     AtLeastOnceResult,
     AtLeastOnceRun,
     BatchingResult,
@@ -23,7 +23,7 @@ from helpers.sqs_lab import (  # noqa: E402
     PollingRun,
     VisibilityResult,
 )
-from helpers.workers import DepthSeries, WorkerStats  # noqa: E402
+from helpers.shop import LoadResult, OrderResult  # noqa: E402
 
 
 def _depth() -> DepthSeries:

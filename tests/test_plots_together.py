@@ -9,11 +9,11 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import pytest  # noqa: E402
 
-from helpers import plots_together as pt  # noqa: E402
-from helpers.api import Comparison, HttpResponse, HttpRun, StatusSample, StatusTimeline  # noqa: E402
-from helpers.checklist import MonitoringResult, MonitorSample  # noqa: E402
-from helpers.hybrid import decide, predict  # noqa: E402
 from helpers.shop import load_profile  # noqa: E402
+from helpers.together import plots as pt  # noqa: E402
+from helpers.together.api import Comparison, HttpResponse, HttpRun, StatusSample, StatusTimeline  # noqa: E402
+from helpers.together.checklist import MonitoringResult, MonitorSample  # noqa: E402
+from helpers.together.hybrid import decide, predict  # noqa: E402
 
 
 def response(ms: float, status: int = 201, oid: str = "ord-1") -> HttpResponse:

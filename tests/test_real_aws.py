@@ -7,9 +7,10 @@ import json
 
 import pytest
 
-from helpers import real_aws, resources
-from helpers.backend import BackendInfo, client
-from helpers.cost import estimate
+from helpers.core import resources
+from helpers.core.backend import BackendInfo, client
+from helpers.real_aws import account as real_aws
+from helpers.real_aws.cost import estimate
 
 
 @pytest.fixture
@@ -86,7 +87,7 @@ def test_the_lambda_section_is_skipped_by_default_and_only_deploys_where_code_ca
     assert resources.queue_depth(url)["visible"] == 0  # no order was sent to the Lambda's queue
     env = client("lambda").get_function(FunctionName=deployed.deployment.function_name)["Configuration"][
         "Environment"]["Variables"]
-    assert env["WORKSHOP_RECORD_FN"] == "helpers.lambda_deploy:shop_record"
+    assert env["WORKSHOP_RECORD_FN"] == "helpers.real_aws.lambda_deploy:shop_record"
 
 
 def test_round_trip_is_measured(own_prefix):

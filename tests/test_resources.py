@@ -6,9 +6,9 @@ import json
 
 import pytest
 
-from helpers import resources
-from helpers.backend import client
-from helpers.messages import WorkshopError
+from helpers.core import resources
+from helpers.core.backend import client
+from helpers.core.messages import WorkshopError
 
 
 @pytest.fixture

@@ -6,8 +6,8 @@ import random
 
 import pytest
 
-from helpers.messages import WorkshopError
-from helpers.retry import (
+from helpers.core.messages import WorkshopError
+from helpers.failure.retry import (
     RecoveringService,
     Strategy,
     backoff_delay,
@@ -146,7 +146,7 @@ def test_retry_storm_rejects_a_silly_number_of_clients():
 def test_the_retry_figures_have_titles_and_labelled_axes(backend):
     from matplotlib.figure import Figure
 
-    from helpers import plots_failure as pf
+    from helpers.failure import plots as pf
     from helpers.shop import Shop
 
     shop = Shop.create(reset_stock=False)

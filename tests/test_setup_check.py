@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from helpers import setup_check
+from helpers.setup import setup_check
 
 
 def test_pins_are_read_from_requirements():

@@ -10,7 +10,7 @@ import time
 import pytest
 
 from helpers import shop as shop_mod
-from helpers.messages import WorkshopError
+from helpers.core.messages import WorkshopError
 from helpers.shop import (
     DOWNSTREAM,
     STEPS,
@@ -61,7 +61,7 @@ def _payload(**overrides):
 
 
 def _table_counts(store: Store) -> dict[str, int]:
-    from helpers.backend import client
+    from helpers.core.backend import client
 
     ddb = client("dynamodb")
     return {kind: ddb.scan(TableName=name, Select="COUNT")["Count"] for kind, name in store.tables.items()}

@@ -7,9 +7,10 @@ import threading
 
 import pytest
 
-from helpers import resources, sqs_lab
-from helpers.backend import client
-from helpers.workers import join_retiring
+from helpers.core import resources
+from helpers.core.backend import client
+from helpers.core.workers import join_retiring
+from helpers.queues import sqs_lab
 
 
 @pytest.fixture(scope="module")

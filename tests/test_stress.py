@@ -1,4 +1,4 @@
-"""Stress on the seam: many threads producing and consuming through helpers.backend at once.
+"""Stress on the seam: many threads producing and consuming through helpers.core.backend at once.
 
 moto alone loses and duplicates SQS messages and miscounts DynamoDB counters under threads;
 the seam's lock must make every one of these exact.
@@ -22,9 +22,9 @@ import uuid
 
 import pytest
 
-from helpers import resources
-from helpers.backend import client
-from helpers.workers import WorkerPool, batch_handler
+from helpers.core import resources
+from helpers.core.backend import client
+from helpers.core.workers import WorkerPool, batch_handler
 
 PRODUCERS = 4
 CONSUMERS = 4

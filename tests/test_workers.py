@@ -10,10 +10,10 @@ import uuid
 
 import pytest
 
-from helpers import resources
-from helpers.backend import client
-from helpers.messages import WorkshopError
-from helpers.workers import (
+from helpers.core import resources
+from helpers.core.backend import client
+from helpers.core.messages import WorkshopError
+from helpers.core.workers import (
     DepthSampler,
     LambdaContext,
     Worker,

@@ -1,0 +1,202 @@
+"""Exercises of 04_pubsub_fanout: predict the routing, write a filter policy, add a subscriber.
+
+The rules each statement gives are constants here, so the notebook text and the checker cannot
+drift apart. Filter policies are judged with :func:`helpers.fanout.policy_matches` on the real
+events the shop publishes (the tests compare that model with the backend).
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import time
+from typing import Any
+
+from ..core.exercises import Wrong, exercise
+from ..core.messages import WorkshopError, say
+from ..shop import Order
+from . import (
+    ROUTING_ORDERS,
+    ROUTING_SUBSCRIBERS,
+    FanoutShop,
+    Subscriber,
+    build_event,
+    event_facts,
+    expected_routes,
+    policy_matches,
+    routing_table,
+)
+
+# --- 04.predict_routes ---------------------------------------------------------------------------
+
+
+def _why(name: str, row: dict[str, Any]) -> str:
+    if name == "express-shipping":
+        return f"order {row['order']} ships {row['shipping']}"
+    if name == "fraud-review":
+        return f"order {row['order']} totals {row['total_jpy']:,} yen"
+    return f"order {row['order']}'s customer is {row['tier']}"
+
+
+def _labels(value: Any) -> set[str] | None:
+    if isinstance(value, str):
+        value = [value] if len(value) == 1 else list(value)
+    if not isinstance(value, (set, list, tuple, frozenset)):
+        return None
+    return {str(v).strip().upper() for v in value}
+
+
+def _routes_answer() -> dict[str, set[str]]:
+    return expected_routes()
+
+
+@exercise("04.predict_routes", solution_answer=_routes_answer)
+def _check_routes(answer: Any) -> str:
+    if not isinstance(answer, dict):
+        raise Wrong("ex.04.predict_routes.not_dict", kind=type(answer).__name__)
+    expected = expected_routes()
+    if any(v is Ellipsis for v in answer.values()):
+        raise Wrong("ex.04.predict_routes.unfilled")
+    missing = [n for n in expected if n not in answer]
+    if missing:
+        raise Wrong("ex.04.predict_routes.missing_queue", names=", ".join(missing))
+    rows = {r["order"]: r for r in routing_table()}
+    for name, want in expected.items():
+        got = _labels(answer[name])
+        if got is None:
+            raise Wrong("ex.04.predict_routes.not_labels", name=name, got=answer[name])
+        unknown = sorted(got - set(rows))
+        if unknown:
+            raise Wrong("ex.04.predict_routes.unknown_label", name=name, labels=", ".join(unknown))
+        if got != want:
+            extra, lost = sorted(got - want), sorted(want - got)
+            label = (extra or lost)[0]
+            key = "ex.04.predict_routes.extra" if extra else "ex.04.predict_routes.missed"
+            raise Wrong(key, name=name, label=label, why=_why(name, rows[label]),
+                        policy=json.dumps(ROUTING_SUBSCRIBERS[name][0]))
+    total = sum(len(v) for v in expected.values())
+    return say("ex.04.predict_routes.ok", n=total, orders=len(ROUTING_ORDERS))
+
+
+# --- 04.filter_policy ----------------------------------------------------------------------------
+
+#: The rule: gift wrapping for orders of at least this many yen …
+GIFT_MIN_JPY = 5000
+#: … from customers of these tiers.
+GIFT_TIERS = ("gold", "silver")
+#: The attributes every order event carries (what an attribute filter can use).
+ATTRIBUTES = ("event_type", "shipping_speed", "customer_tier", "total_amount")
+_CUSTOMERS = {"gold": "cust-aiko", "silver": "cust-haruto", "regular": "cust-ren"}
+
+
+def _probe_events(threshold: int) -> list[tuple[dict[str, Any], dict[str, Any], str, int, str]]:
+    """(attributes, body, tier, total, shipping) for every combination the checker tries."""
+    out = []
+    totals = (threshold - 1, threshold, threshold * 3)
+    for tier, total, shipping in itertools.product(("gold", "silver", "regular"), totals, ("standard", "express")):
+        order = Order("probe", _CUSTOMERS[tier], "x@example.com", (), total, "")
+        attrs, body = event_facts(*build_event(order, shipping=shipping))
+        out.append((attrs, body, tier, total, shipping))
+    return out
+
+
+def gift_rule(tier: str, total: int) -> bool:
+    """Should the gift-wrap service get this order?"""
+    return tier in GIFT_TIERS and total >= GIFT_MIN_JPY
+
+
+def _policy_answer() -> dict[str, Any]:
+    return {"customer_tier": list(GIFT_TIERS), "total_amount": [{"numeric": [">=", GIFT_MIN_JPY]}]}
+
+
+def _quoted_number(policy: dict[str, Any], threshold: int) -> bool:
+    text = json.dumps(policy)
+    return f'"{threshold}"' in text or f'"{threshold - 1}"' in text
+
+
+def _judge_policy(policy: Any, scope: str, rule: Any, key_prefix: str, names: tuple[str, ...] | None,
+                  threshold: int) -> None:
+    """Raise :class:`Wrong` unless ``policy`` selects exactly the probe events ``rule(tier, total)`` selects."""
+    if not isinstance(policy, dict) or not policy:
+        raise Wrong(f"{key_prefix}.not_dict", kind=type(policy).__name__)
+    if names is not None:
+        unknown = [k for k in policy if k not in names]
+        if unknown:
+            raise Wrong(f"{key_prefix}.unknown_attr", attr=unknown[0], valid=", ".join(names))
+    if _quoted_number(policy, threshold):
+        raise Wrong(f"{key_prefix}.quoted_number")
+    for attrs, body, tier, total, shipping in _probe_events(threshold):
+        try:
+            hit = policy_matches(policy, attrs, body, scope=scope)
+        except WorkshopError as err:
+            raise Wrong(f"{key_prefix}.invalid", error=str(err)) from None
+        want = rule(tier, total)
+        if hit and not want:
+            raise Wrong(f"{key_prefix}.lets_through", total=total, tier=tier, shipping=shipping)
+        if want and not hit:
+            raise Wrong(f"{key_prefix}.drops", total=total, tier=tier, shipping=shipping)
+
+
+@exercise("04.filter_policy", solution_answer=_policy_answer)
+def _check_policy(answer: Any) -> str:
+    _judge_policy(answer, "MessageAttributes", gift_rule, "ex.04.filter_policy", ATTRIBUTES, GIFT_MIN_JPY)
+    return say("ex.04.filter_policy.ok", tiers=" or ".join(GIFT_TIERS), min=GIFT_MIN_JPY)
+
+
+# --- 04.reviews ----------------------------------------------------------------------------------
+
+#: The review service asks for a review only for orders of at least this many yen.
+REVIEW_MIN_JPY = 10000
+REVIEW_NAME = "reviews"
+#: How many sample orders the checker places (enough for a few of 10,000 yen or more).
+REVIEW_ORDERS = 10
+
+
+def review_rule(tier: str, total: int) -> bool:
+    """Should the review service get this order?"""
+    return total >= REVIEW_MIN_JPY
+
+
+def _reviews_answer() -> Subscriber:
+    fshop = FanoutShop.create(services={})
+    return fshop.add_subscriber(REVIEW_NAME, filter_policy={"total_amount": [{"numeric": [">=", REVIEW_MIN_JPY]}]})
+
+
+@exercise("04.reviews", solution_answer=_reviews_answer)
+def _check_reviews(answer: Any) -> str:
+    from ..core.backend import client
+
+    if not isinstance(answer, Subscriber) or answer.owner is None:
+        raise Wrong("ex.04.reviews.not_subscriber", kind=type(answer).__name__)
+    if answer.name != REVIEW_NAME:
+        raise Wrong("ex.04.reviews.name", got=answer.name)
+    attrs = client("sns").get_subscription_attributes(SubscriptionArn=answer.subscription_arn)["Attributes"]
+    text = attrs.get("FilterPolicy") or ""
+    if not text:
+        raise Wrong("ex.04.reviews.no_filter")
+    scope = attrs.get("FilterPolicyScope") or "MessageAttributes"
+    _judge_policy(json.loads(text), scope, review_rule, "ex.04.reviews", None, REVIEW_MIN_JPY)
+    fshop = answer.owner
+    started_here = not answer.running
+    if started_here:
+        answer.start()
+    try:
+        placed = fshop.place_many(fshop.sample_orders(REVIEW_ORDERS, start=200))
+        want = {p.order_id for p in placed if p.ok and _total(fshop, p.order_id) >= REVIEW_MIN_JPY}
+        deadline = time.monotonic() + 15
+        while time.monotonic() < deadline and not want <= set(answer.done):
+            time.sleep(0.05)
+        time.sleep(0.2)  # a moment for anything that should not have come
+    finally:
+        if started_here:
+            answer.stop()
+    ids = {p.order_id for p in placed if p.ok}
+    got = set(answer.done) & ids
+    if got != want:
+        raise Wrong("ex.04.reviews.mismatch", got=len(got), want=len(want), n=len(ids))
+    return say("ex.04.reviews.ok", got=len(got), n=len(ids), min=REVIEW_MIN_JPY)
+
+
+def _total(fshop: FanoutShop, order_id: str | None) -> int:
+    order = fshop.shop.store.get_order(str(order_id)) if order_id else None
+    return int(order["total_jpy"]) if order else 0
