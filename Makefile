@@ -58,3 +58,17 @@ clean-aws: install
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache artifacts
+
+# A class on a local JupyterHub: three attendees, each notebook through the hub (docs/hub.md).
+# Needs Node.js and npm for configurable-http-proxy (installed into hub/node_modules).
+test-hub: install
+	@command -v npm >/dev/null || { echo "npm is missing: install Node.js 20+ and npm (Debian: apt-get install nodejs npm)"; exit 1; }
+	npm ci --prefix hub --no-audit --no-fund --loglevel=error
+	$(BIN)/python -m pytest tests/test_hub.py -m hub $(PYTEST)
+
+# Capacity: N attendees at once (1, 2, 4, …) until cells slow down 2x; writes bench/results/hub.json,
+# bench/results/hub.png and the sizing table in docs/instructor.md and docs/hub.md. LOAD="--max-attendees 4" to pass options.
+load-test: install
+	$(BIN)/python -m bench.load $(LOAD)
+
+.PHONY: test-hub load-test
