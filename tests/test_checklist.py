@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from helpers.core import resources
+from helpers.core import limits, resources
 from helpers.core.backend import client
 from helpers.core.messages import WorkshopError
 from helpers.shop import Shop
@@ -127,16 +127,25 @@ def test_visibility_table_and_the_real_queue_setting(shop):
 
 def test_sns_refuses_a_big_message_sqs_takes_it_and_the_claim_check_goes_through(shop):
     result = size_demo(shop, kib=300)
-    assert result.order_bytes < 1024 < checklist.SNS_MAX_BYTES < result.big_bytes < checklist.SQS_MAX_BYTES
+    assert result.order_bytes < 1024 < limits.SNS_MAX_BYTES < result.big_bytes < limits.SQS_MAX_BYTES
     assert result.sns_error and "too long" in result.sns_error.lower()
     assert result.sqs_accepted and result.pointer_published and result.round_trip_ok
     assert result.pointer_bytes < 200
 
 
-def test_size_limits_agree_with_the_fanout_module():
+def test_size_limits_have_one_home():
+    """The checklist and 04's fan-out read the limits from core/limits.py; no module defines its own."""
+    import re
+    from pathlib import Path
+
+    import helpers
     from helpers import fanout
 
-    assert (checklist.SNS_MAX_BYTES, checklist.SQS_MAX_BYTES) == (fanout.SNS_MAX_BYTES, fanout.SQS_MAX_BYTES)
+    assert (fanout.SNS_MAX_BYTES, fanout.SQS_MAX_BYTES) == (262_144, 1_048_576) == (limits.SNS_MAX_BYTES, limits.SQS_MAX_BYTES)
+    pkg = Path(helpers.__file__).parent
+    defined = [str(p.relative_to(pkg)) for p in pkg.rglob("*.py")
+               if re.search(r"^(SNS_MAX_BYTES|SQS_MAX_BYTES|\w*MAX_VISIBILITY\w*)\s*=", p.read_text(), re.M)]
+    assert defined == ["core/limits.py"], defined
 
 
 def test_size_demo_refuses_a_size_that_would_not_show_anything(shop):

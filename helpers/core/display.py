@@ -1,9 +1,9 @@
-"""A small table that shows as HTML in JupyterLab and as aligned text everywhere else.
+"""What the helpers show: a small table, a progress bar, numbers read from a learner's answer.
 
 The notebooks show a few tables (a decision table, what the customer is told, the design
 checklist). pandas is not a dependency of the workshop, and a table of six rows does not need
 it: :class:`Table` keeps the rows, renders ``_repr_html_`` for Jupyter and ``str()`` for a
-terminal or a test.
+terminal or a test. :func:`progress_bar` is the one tqdm bar every long run shows.
 """
 
 from __future__ import annotations
@@ -26,10 +26,6 @@ class Table:
         """The cells of one column, top to bottom."""
         i = self.columns.index(name)
         return [row[i] for row in self.rows]
-
-    def as_dicts(self) -> list[dict[str, Any]]:
-        """Every row as ``{column: cell}``."""
-        return [dict(zip(self.columns, row, strict=False)) for row in self.rows]
 
     def _repr_html_(self) -> str:
         head = "".join(f"<th style='text-align:left'>{html.escape(str(c))}</th>" for c in self.columns)
@@ -60,3 +56,30 @@ def _fmt(value: Any) -> str:
     if isinstance(value, Sequence) and not isinstance(value, str):
         return ", ".join(str(v) for v in value)
     return str(value)
+
+
+class NoBar:
+    """Stands in for a tqdm bar when progress is off: the same methods, doing nothing."""
+
+    n = 0
+
+    def update(self, n: int = 1) -> None:
+        """Nothing to advance."""
+
+    def refresh(self) -> None:
+        """Nothing to redraw."""
+
+    def close(self) -> None:
+        """Nothing to close."""
+
+
+def progress_bar(total: int, progress: bool | str, label: str | None = None) -> Any:
+    """A tqdm bar of ``total`` steps, or a :class:`NoBar` when ``progress`` is false.
+
+    A string ``progress`` is the bar's label; otherwise ``label`` is. The bar disappears when closed.
+    """
+    if not progress:
+        return NoBar()
+    from tqdm.auto import tqdm
+
+    return tqdm(total=total, desc=progress if isinstance(progress, str) else label, leave=False)

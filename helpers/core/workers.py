@@ -45,13 +45,13 @@ from dataclasses import dataclass, field, fields
 from typing import Any
 
 from .backend import client, current, interrupt_long_poll
+from .limits import SQS_MAX_BATCH, SQS_MAX_WAIT_S
 from .messages import WorkshopError
 from .resources import queue_arn, queue_depth
 
 #: What a handler looks like: ``handler(event, context) -> {"batchItemFailures": [...]} | None``.
 Handler = Callable[[dict[str, Any], Any], Any]
 
-MAX_BATCH = 10
 DEFAULT_WAIT_S = 1
 STOP_MODES = ("drain", "release")
 _NO_QUEUE_CODES = ("AWS.SimpleQueueService.NonExistentQueue", "QueueDoesNotExist")
@@ -276,9 +276,9 @@ def _check_handler(handler: Any) -> None:
 
 
 def _check_settings(batch_size: Any, wait_time_s: Any, on_stop: Any) -> None:
-    if not isinstance(batch_size, int) or isinstance(batch_size, bool) or not 1 <= batch_size <= MAX_BATCH:
+    if not isinstance(batch_size, int) or isinstance(batch_size, bool) or not 1 <= batch_size <= SQS_MAX_BATCH:
         raise WorkshopError("workers.bad_batch_size", value=batch_size)
-    if not isinstance(wait_time_s, int) or isinstance(wait_time_s, bool) or not 0 <= wait_time_s <= 20:
+    if not isinstance(wait_time_s, int) or isinstance(wait_time_s, bool) or not 0 <= wait_time_s <= SQS_MAX_WAIT_S:
         raise WorkshopError("workers.bad_wait", value=wait_time_s)
     if on_stop not in STOP_MODES:
         raise WorkshopError("workers.bad_on_stop", value=on_stop)
@@ -314,7 +314,7 @@ class Worker:
         queue_url: str,
         handler: Handler,
         *,
-        batch_size: int = MAX_BATCH,
+        batch_size: int = SQS_MAX_BATCH,
         wait_time_s: int = DEFAULT_WAIT_S,
         visibility_timeout: int | None = None,
         on_stop: str = "drain",

@@ -35,6 +35,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..core.backend import client
+from ..core.display import progress_bar
 from ..core.exercises import ClaimFailed
 from ..core.messages import WorkshopError, say
 from ..core.resources import queue_depth
@@ -218,7 +219,7 @@ def chaos_run(config: ChaosConfig | None = None, *, shop: Shop | None = None,
     d_sampler = DepthSampler(pipe.dlq_url, interval_s=0.1)
     accepted: list[str] = []
     duplicates: list[str] = []
-    bar = _bar(cfg.orders, progress)
+    bar = progress_bar(cfg.orders, progress, "orders completed")
     start = time.perf_counter()
     pipe.chaos = chaos
     pool = pipe.pool(cfg.workers, batch_size=cfg.batch_size)
@@ -293,27 +294,6 @@ def _order_id(pipe: OrderPipeline, body: str) -> str | None:
         return pipe.parse(body).order_id
     except WorkshopError:
         return None
-
-
-class _NoBar:
-    n = 0
-
-    def update(self, n: int = 1) -> None:
-        pass
-
-    def refresh(self) -> None:
-        pass
-
-    def close(self) -> None:
-        pass
-
-
-def _bar(total: int, progress: bool) -> Any:
-    if not progress:
-        return _NoBar()
-    from tqdm.auto import tqdm
-
-    return tqdm(total=total, desc="orders completed", leave=False)
 
 
 def _update(bar: Any, pipe: OrderPipeline, accepted: list[str]) -> None:

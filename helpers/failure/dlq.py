@@ -31,11 +31,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..core.backend import client, current
+from ..core.limits import SQS_MAX_BATCH
 from ..core.messages import WorkshopError, say
 from ..core.resources import queue_arn, queue_depth
 from ..core.workers import wait_until
 
-MAX_BATCH = 10
 #: Error codes that mean "this backend has no StartMessageMoveTask" (then we move by hand).
 _UNSUPPORTED = {"500", "501", "NotImplemented", "InternalFailure", "InternalError", "InvalidAction",
                 "UnknownOperation", "UnknownOperationException", "UnsupportedOperation",
@@ -67,15 +67,15 @@ def peek(url: str, *, limit: int = 500, hold_s: int = 20) -> list[Peeked]:
     seen: list[dict[str, Any]] = []
     try:
         while len(seen) < limit:
-            msgs = sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=MAX_BATCH, WaitTimeSeconds=0,
+            msgs = sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=SQS_MAX_BATCH, WaitTimeSeconds=0,
                                        VisibilityTimeout=hold_s, MessageSystemAttributeNames=["All"],
                                        MessageAttributeNames=["All"]).get("Messages", [])
             if not msgs:
                 break
             seen.extend(msgs)
     finally:
-        for i in range(0, len(seen), MAX_BATCH):
-            chunk = seen[i: i + MAX_BATCH]
+        for i in range(0, len(seen), SQS_MAX_BATCH):
+            chunk = seen[i: i + SQS_MAX_BATCH]
             sqs.change_message_visibility_batch(QueueUrl=url, Entries=[
                 {"Id": str(j), "ReceiptHandle": m["ReceiptHandle"], "VisibilityTimeout": 0} for j, m in enumerate(chunk)])
     return [
@@ -200,7 +200,7 @@ def _move_by_hand(source_url: str, dlq_url: str, select: Callable[[str], bool] |
     skipped: list[dict[str, Any]] = []
     try:
         while True:
-            msgs = sqs.receive_message(QueueUrl=dlq_url, MaxNumberOfMessages=MAX_BATCH, WaitTimeSeconds=0,
+            msgs = sqs.receive_message(QueueUrl=dlq_url, MaxNumberOfMessages=SQS_MAX_BATCH, WaitTimeSeconds=0,
                                        VisibilityTimeout=30, MessageAttributeNames=["All"]).get("Messages", [])
             if not msgs:
                 break
@@ -220,8 +220,8 @@ def _move_by_hand(source_url: str, dlq_url: str, select: Callable[[str], bool] |
             moved += len(done)
             skipped += [m for i, m in enumerate(chosen) if i not in ok]  # not sent: stays in the DLQ
     finally:
-        for i in range(0, len(skipped), MAX_BATCH):  # the ones we did not move: visible again now
-            chunk = skipped[i: i + MAX_BATCH]
+        for i in range(0, len(skipped), SQS_MAX_BATCH):  # the ones we did not move: visible again now
+            chunk = skipped[i: i + SQS_MAX_BATCH]
             sqs.change_message_visibility_batch(QueueUrl=dlq_url, Entries=[
                 {"Id": str(j), "ReceiptHandle": m["ReceiptHandle"], "VisibilityTimeout": 0} for j, m in enumerate(chunk)])
     return moved, len(skipped)

@@ -15,17 +15,11 @@ from typing import Any
 from ..core.exercises import Wrong, exercise
 from ..core.messages import WorkshopError, say
 from ..shop import Order
-from . import (
-    ROUTING_ORDERS,
-    ROUTING_SUBSCRIBERS,
-    FanoutShop,
-    Subscriber,
-    build_event,
-    event_facts,
-    expected_routes,
-    policy_matches,
-    routing_table,
-)
+from .demos import ROUTING_ORDERS, ROUTING_SUBSCRIBERS, expected_routes, routing_table
+from .events import build_event
+from .filters import event_facts, policy_matches
+from .publisher import FanoutShop
+from .subscribers import Subscriber
 
 # --- 04.predict_routes ---------------------------------------------------------------------------
 

@@ -17,8 +17,10 @@ from matplotlib.figure import Figure
 from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
 from matplotlib.ticker import MaxNLocator
 
+from ..core.limits import SNS_MAX_BYTES, SQS_MAX_BYTES
 from ..shop import percentile, speed
-from . import SNS_MAX_BYTES, SQS_MAX_BYTES, DeployRun, FanoutRun, LiveAdd, RoutingRun, SubscriptionInfo
+from .demos import DeployRun, FanoutRun, LiveAdd, RoutingRun
+from .subscribers import SubscriptionInfo
 
 #: One colour per service, the same in every figure of this notebook (and as in helpers.sync.plots).
 SERVICE_COLORS: dict[str, str] = {

@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..core.backend import client
+from ..core.display import progress_bar
 from ..core.messages import WorkshopError
 from ..core.resources import ensure_queue, purge, queue_depth
 from ..core.workers import (
@@ -355,11 +356,7 @@ def scaling_run(ashop: AsyncShop, burst: int, worker_counts: Sequence[int] = (1,
         raise WorkshopError("async.bad_burst", value=burst)
     counts = sorted(worker_counts)
     runs: list[ScalingRun] = []
-    bar = None
-    if progress:
-        from tqdm.auto import tqdm
-
-        bar = tqdm(total=len(counts), desc="bursts", leave=False)
+    bar = progress_bar(len(counts), progress, "bursts")
     pool = ashop.pool(counts[0], batch_size=batch_size)
     ctx = speed_factor(speed) if speed is not None else contextlib.nullcontext()
     with ctx:
@@ -371,12 +368,10 @@ def scaling_run(ashop: AsyncShop, burst: int, worker_counts: Sequence[int] = (1,
                 run = run_async(ashop, payloads, pool=pool, sample_depth=True, timeout=timeout)
                 wait_until(lambda: sum(queue_depth(ashop.queue_url).values()) == 0, 2, poll_s=0.05)
                 runs.append(ScalingRun(n, burst, run))
-                if bar is not None:
-                    bar.update(1)
+                bar.update(1)
         finally:
             pool.stop(wait=False)  # idle now; the threads end with their current long poll
-            if bar is not None:
-                bar.close()
+            bar.close()
     return runs
 
 

@@ -11,14 +11,13 @@ import math
 from typing import Any
 
 from ..core.exercises import Wrong, exercise
+from ..core.limits import LAMBDA_VISIBILITY_FACTOR, SQS_MAX_VISIBILITY_S
 from ..core.messages import say
 from ..core.workers import batch_handler, fake_sqs_event
 
 #: 03.visibility: the worker Lambda's timeout, in seconds.
 FUNCTION_TIMEOUT_S = 30
 #: AWS: set the queue's visibility timeout to at least six times the function timeout.
-LAMBDA_FACTOR = 6
-MAX_VISIBILITY_S = 12 * 3600
 #: 03.batch_calls: orders to send, receive and delete.
 BATCH_ORDERS = 250
 
@@ -33,7 +32,7 @@ def _number(answer: Any, key: str) -> float:
 
 
 def _visibility_answer() -> int:
-    return LAMBDA_FACTOR * FUNCTION_TIMEOUT_S
+    return LAMBDA_VISIBILITY_FACTOR * FUNCTION_TIMEOUT_S
 
 
 @exercise("03.visibility", solution_answer=_visibility_answer)
@@ -43,9 +42,9 @@ def _check_visibility(answer: Any) -> str:
         raise Wrong("ex.03.visibility.not_whole", got=answer)
     if seconds <= FUNCTION_TIMEOUT_S:
         raise Wrong("ex.03.visibility.too_short", got=int(seconds), timeout=FUNCTION_TIMEOUT_S)
-    if seconds < LAMBDA_FACTOR * FUNCTION_TIMEOUT_S:
-        raise Wrong("ex.03.visibility.not_6x", got=int(seconds), want=LAMBDA_FACTOR * FUNCTION_TIMEOUT_S)
-    if seconds > MAX_VISIBILITY_S:
+    if seconds < LAMBDA_VISIBILITY_FACTOR * FUNCTION_TIMEOUT_S:
+        raise Wrong("ex.03.visibility.not_6x", got=int(seconds), want=LAMBDA_VISIBILITY_FACTOR * FUNCTION_TIMEOUT_S)
+    if seconds > SQS_MAX_VISIBILITY_S:
         raise Wrong("ex.03.visibility.too_long", got=int(seconds))
     return say("ex.03.visibility.ok", got=int(seconds), timeout=FUNCTION_TIMEOUT_S)
 

@@ -39,6 +39,7 @@ from ..core.resources import (
     teardown,
 )
 from ..shop import percentile
+from ..shop.store import TABLES
 from .cost import CostEstimate, estimate
 
 # --- before the run ----------------------------------------------------------------------------
@@ -115,9 +116,7 @@ class Plan07:
 
     def creates(self) -> dict[str, list[str]]:
         """``{kind: [short names]}`` of everything the run creates (all ``<prefix>-…``)."""
-        from .. import shop as shop_module
-
-        tables = [short for short, _key, _sk in getattr(shop_module, "_TABLES", {}).values()]
+        tables = [short for short, _key, _sk in TABLES.values()]
         out = {
             "sqs queue": ["orders", "rt-orders", "rt-orders-dlq", *FANOUT_SUBSCRIBERS],
             "sns topic": ["order-events"],

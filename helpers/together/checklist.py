@@ -40,6 +40,10 @@ from typing import Any
 
 from ..core.backend import client
 from ..core.display import Table
+from ..core.limits import (
+    LAMBDA_VISIBILITY_FACTOR,
+    SQS_MAX_VISIBILITY_S,
+)
 from ..core.messages import WorkshopError, say
 from ..core.resources import ensure_queue, ensure_table, ensure_topic, purge, queue_arn, queue_depth
 from ..core.workers import Worker, batch_handler, fake_sqs_event
@@ -48,15 +52,6 @@ from ..shop import Order, Shop, speed_factor
 #: The checklist, in the order the notebook walks through it.
 ITEMS: tuple[str, ...] = ("ordering", "duplicates", "retries_dlq", "visibility", "message_size", "monitoring",
                           "not_async")
-
-#: Lambda with an SQS trigger: set the queue's visibility timeout to at least 6 × the function timeout.
-LAMBDA_VISIBILITY_FACTOR = 6
-MAX_VISIBILITY_S = 12 * 3600  # SQS: at most 12 hours
-MAX_LAMBDA_TIMEOUT_S = 900  # Lambda: at most 15 minutes
-#: Message size limits in bytes (message body plus attributes).
-SNS_MAX_BYTES = 262_144  # 256 KiB
-SQS_MAX_BYTES = 1_048_576  # 1 MiB (the queue's MaximumMessageSize may set it lower)
-DYNAMODB_MAX_ITEM_BYTES = 409_600  # 400 KB: where this demo keeps the big payload (S3 in production)
 
 
 def checklist_table() -> Table:
@@ -268,7 +263,7 @@ def visibility_advice(function_timeout_s: float, visibility_timeout_s: float) ->
     fn = _seconds(function_timeout_s, "function_timeout_s")
     vis = _seconds(visibility_timeout_s, "visibility_timeout_s")
     want = LAMBDA_VISIBILITY_FACTOR * fn
-    if vis > MAX_VISIBILITY_S:
+    if vis > SQS_MAX_VISIBILITY_S:
         return say("checklist.visibility.over_max", vis=vis)
     if vis <= fn:
         return say("checklist.visibility.duplicates", vis=vis, fn=fn, want=want)

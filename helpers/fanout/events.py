@@ -1,0 +1,203 @@
+"""The "order placed" event: what is published, its size as SNS counts it, and how a subscriber reads it back."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from ..core.limits import SNS_MAX_BYTES
+from ..core.messages import WorkshopError
+from ..shop import InvalidOrder, Order, Status
+
+#: The topic every order event is published to: ``<prefix>-order-events``.
+TOPIC = "order-events"
+#: The event type in the body and in the ``event_type`` message attribute.
+EVENT_TYPE = "OrderPlaced"
+#: The services fanned out to by default: queue short name → domain step it runs.
+SERVICES: dict[str, str] = {"shipping": "shipping", "email": "email", "points": "points"}
+
+
+#: Shipping speeds an order may ask for (payload key ``"shipping"``).
+SHIPPING_SPEEDS = ("standard", "express")
+#: The loyalty tier the shop keeps for each sample customer (everyone else: ``"regular"``).
+CUSTOMER_TIERS: dict[str, str] = {
+    "cust-aiko": "gold",
+    "cust-mei": "gold",
+    "cust-yuto": "gold",
+    "cust-haruto": "silver",
+    "cust-sakura": "silver",
+    "cust-kaito": "silver",
+}
+
+
+def customer_tier(customer_id: str) -> str:
+    """The customer's loyalty tier as the shop knows it: ``gold``, ``silver`` or ``regular``."""
+    return CUSTOMER_TIERS.get(customer_id, "regular")
+
+
+def build_event(order: Order, *, shipping: str = "standard", gift_message: str = "") -> tuple[str, dict[str, Any]]:
+    """The "OrderPlaced" event for ``order``: ``(message JSON, SNS message attributes)``.
+
+    The body carries the whole order (subscribers need nothing else) plus the routing facts;
+    the attributes repeat the facts subscribers filter on: ``event_type``, ``shipping_speed``,
+    ``customer_tier`` (String) and ``total_amount`` (Number, yen).
+    """
+    tier = customer_tier(order.customer_id)
+    body: dict[str, Any] = {
+        "event_type": EVENT_TYPE,
+        "order": order.to_dict(),
+        "shipping": {"speed": shipping},
+        "customer": {"id": order.customer_id, "tier": tier},
+    }
+    if gift_message:
+        body["gift_message"] = gift_message
+    attributes = {
+        "event_type": {"DataType": "String", "StringValue": EVENT_TYPE},
+        "shipping_speed": {"DataType": "String", "StringValue": shipping},
+        "customer_tier": {"DataType": "String", "StringValue": tier},
+        "total_amount": {"DataType": "Number", "StringValue": str(order.total_jpy)},
+    }
+    return json.dumps(body, ensure_ascii=False, sort_keys=True), attributes
+
+
+def event_size(message: str, attributes: dict[str, Any] | None = None) -> int:
+    """Bytes SNS counts against its limit: the UTF-8 message plus every attribute's name, type and value."""
+    size = len(message.encode("utf-8"))
+    for name, attr in (attributes or {}).items():
+        value = attr.get("StringValue", attr.get("BinaryValue", b""))
+        value_len = len(value) if isinstance(value, (bytes, bytearray)) else len(str(value).encode("utf-8"))
+        size += len(name.encode("utf-8")) + len(attr.get("DataType", "").encode("utf-8")) + value_len
+    return size
+
+
+def check_event_size(message: str, attributes: dict[str, Any] | None = None) -> int:
+    """Raise :class:`WorkshopError` (one sentence) if the event is over SNS's 256 KiB; return its size."""
+    size = event_size(message, attributes)
+    if size > SNS_MAX_BYTES:
+        raise WorkshopError("fanout.too_big", size_kib=size / 1024, limit_kib=SNS_MAX_BYTES / 1024)
+    return size
+
+
+@dataclass(frozen=True)
+class Event:
+    """An order event as a subscriber sees it, whatever the delivery (envelope or raw)."""
+
+    body: dict[str, Any]  # the event as published
+    attributes: dict[str, Any]  # message attributes: name → value (Number → int/float)
+    envelope: bool  # True: it arrived wrapped in SNS's JSON envelope; False: raw delivery
+    message_id: str  # SNS message id (envelope) or SQS message id (raw)
+    topic_arn: str | None = None  # only the envelope says which topic sent it
+
+    @property
+    def order(self) -> Order:
+        """The order inside the event (:class:`InvalidOrder` if there is none)."""
+        data = self.body.get("order", self.body)
+        if not isinstance(data, dict):
+            raise InvalidOrder("shop.invalid.message", detail="the event has no order object")
+        return Order.from_dict(data)
+
+    @property
+    def order_id(self) -> str:
+        """The order's id (empty if the event has none)."""
+        data = self.body.get("order")
+        return str(data.get("order_id", "")) if isinstance(data, dict) else str(self.body.get("order_id", ""))
+
+    @property
+    def shipping_speed(self) -> str:
+        """``standard`` or ``express``."""
+        return str((self.body.get("shipping") or {}).get("speed", "standard"))
+
+    @property
+    def tier(self) -> str:
+        """The customer's loyalty tier at the time of the order."""
+        return str((self.body.get("customer") or {}).get("tier", "regular"))
+
+
+def _number(value: str) -> int | float:
+    try:
+        return int(value)
+    except ValueError:
+        return float(value)
+
+
+def _attr_value(data_type: str, value: Any) -> Any:
+    return _number(str(value)) if data_type.startswith("Number") else value
+
+
+def parse_event(record: Any) -> Event:
+    """Read an order event from what a subscriber received; envelope or raw, the result is the same.
+
+    ``record`` may be a Powertools ``SQSRecord``, a record of Lambda's SQS event (dict with
+    ``body``), a ``ReceiveMessage`` message (dict with ``Body``) or the body string itself.
+    Raises :class:`WorkshopError` (so the record fails, and is retried or dead-lettered) when the
+    body is not JSON or not an object.
+    """
+    body, sqs_attrs, sqs_id = _unpack(record)
+    try:
+        data = json.loads(body)
+    except (TypeError, ValueError):
+        raise WorkshopError("fanout.not_event", start=str(body)[:60]) from None
+    if not isinstance(data, dict):
+        raise WorkshopError("fanout.not_event", start=str(body)[:60])
+    if data.get("Type") == "Notification" and "Message" in data:  # SNS's envelope
+        try:
+            inner = json.loads(data["Message"])
+        except (TypeError, ValueError):
+            raise WorkshopError("fanout.not_event", start=str(data["Message"])[:60]) from None
+        if not isinstance(inner, dict):
+            raise WorkshopError("fanout.not_event", start=str(data["Message"])[:60])
+        attrs = {
+            name: _attr_value(str(a.get("Type", "String")), a.get("Value"))
+            for name, a in (data.get("MessageAttributes") or {}).items()
+        }
+        return Event(inner, attrs, True, str(data.get("MessageId", sqs_id)), data.get("TopicArn"))
+    return Event(data, sqs_attrs, False, sqs_id, None)
+
+
+def _unpack(record: Any) -> tuple[Any, dict[str, Any], str]:
+    """(body, message attributes as name → value, SQS message id) from any accepted record shape."""
+    if isinstance(record, (str, bytes, bytearray)):
+        return record, {}, ""
+    if isinstance(record, dict) and "Body" in record:  # ReceiveMessage
+        attrs = {
+            n: _attr_value(a.get("DataType", "String"), a.get("StringValue"))
+            for n, a in (record.get("MessageAttributes") or {}).items()
+        }
+        return record["Body"], attrs, str(record.get("MessageId", ""))
+    raw = record.raw_event if hasattr(record, "raw_event") else record  # Powertools SQSRecord
+    if isinstance(raw, dict) and "body" in raw:  # Lambda's SQS event record
+        attrs = {
+            n: _attr_value(a.get("dataType", "String"), a.get("stringValue"))
+            for n, a in (raw.get("messageAttributes") or {}).items()
+        }
+        return raw["body"], attrs, str(raw.get("messageId", ""))
+    raise WorkshopError("fanout.not_event", start=type(record).__name__)
+
+
+# --- the publisher's answer ----------------------------------------------------------------------
+
+
+@dataclass
+class Published:
+    """The answer of :meth:`FanoutShop.place_order`: what the client gets back, and how fast."""
+
+    order_id: str | None
+    status: str  # "ACCEPTED" or "REJECTED"
+    start: float  # time.perf_counter() when the request arrived
+    end: float  # … and when it was answered
+    message_id: str | None = None  # SNS message id of the published event
+    size_bytes: int = 0  # the event's size as SNS counts it
+    error: str | None = None
+    http_status: int = 202
+    publish_ms: float = 0.0  # the Publish call alone, real ms (on moto it includes the deliveries)
+
+    @property
+    def ok(self) -> bool:
+        """True when the order was stored and its event published."""
+        return self.status == Status.ACCEPTED
+
+    @property
+    def response_ms(self) -> float:
+        """What the client waited, real ms."""
+        return (self.end - self.start) * 1000
