@@ -179,9 +179,9 @@ def _sources(root: Path) -> list[tuple[str, str]]:
                 src = "".join(cell.get("source", []))
                 src = "\n".join("" if line.lstrip().startswith(("%", "!")) else line for line in src.splitlines())
                 out.append((f"{path.relative_to(root)}#cell{i}", src))
-    from ..core.messages import MESSAGES
+    from ..core.messages import catalog
 
-    for lang, table in MESSAGES.items():
+    for lang, table in catalog().items():
         for key, text in table.items():
             if key.endswith(".solution"):
                 out.append((f"messages[{lang}][{key}]", text))
