@@ -1,0 +1,13 @@
+"""show_source: notebooks show a helper's real source, not a paraphrase."""
+
+from helpers.core.display import Source, progress_bar, show_source
+
+
+def test_show_source_shows_the_real_code_with_its_file():
+    src = show_source(progress_bar)
+    assert isinstance(src, Source)
+    assert src.code.startswith("def progress_bar(")
+    assert src.path == "helpers/core/display.py" and src.line > 1
+    html = src._repr_html_()
+    assert "progress_bar" in html and "<span" in html and "helpers/core/display.py" in html
+    assert str(src).startswith("# helpers/core/display.py, line ")
