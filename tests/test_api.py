@@ -13,17 +13,10 @@ import pytest
 
 from helpers.core import resources
 from helpers.core.messages import WorkshopError
-from helpers.core.workers import wait_until
+from helpers.core.sampling import wait_until
 from helpers.shop import Status, speed_factor
-from helpers.together.api import (
-    MAX_BODY_BYTES,
-    OrderApi,
-    compare_endpoints,
-    curl_commands,
-    follow_order,
-    request,
-    start_api,
-)
+from helpers.together.api import MAX_BODY_BYTES, OrderApi, curl_commands, start_api
+from helpers.together.api_client import compare_endpoints, follow_order, request
 from helpers.together.hybrid import CONFIRMED, HybridShop
 
 
@@ -333,7 +326,7 @@ def test_the_server_log_records_requests(api):
 
 
 def test_what_the_customer_is_told_with_payment_up_and_down(api, hshop):
-    from helpers.together.api import what_the_customer_is_told
+    from helpers.together.api_client import what_the_customer_is_told
 
     told = what_the_customer_is_told(api, down="payment", start=10)
     assert len(told.rows) == 6

@@ -9,7 +9,7 @@ import pytest
 from helpers.core import resources
 from helpers.core.backend import client
 from helpers.core.messages import WorkshopError
-from helpers.core.workers import wait_until
+from helpers.core.sampling import wait_until
 from helpers.queues.async_shop import AsyncShop, compare_sync_async, run_async, scaling_run, throughput
 from helpers.shop import Status, speed_factor
 

@@ -102,7 +102,8 @@ def test_the_status_codes_are_what_the_api_answers(backend):
     """The exercise's answers are the real API's: checked over HTTP."""
     from helpers.core import resources
     from helpers.shop import speed_factor
-    from helpers.together.api import OrderApi, request
+    from helpers.together.api import OrderApi
+    from helpers.together.api_client import request
     from helpers.together.hybrid import HybridShop
 
     before = resources.prefix()

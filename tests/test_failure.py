@@ -9,7 +9,8 @@ from matplotlib.figure import Figure
 
 from helpers.core import resources
 from helpers.core.messages import WorkshopError
-from helpers.core.workers import fake_sqs_event, wait_until
+from helpers.core.sampling import wait_until
+from helpers.core.workers import fake_sqs_event
 from helpers.failure import plots as pf
 from helpers.failure.dlq import redrive
 from helpers.failure.idempotency import effects_per_order

@@ -404,7 +404,7 @@ def _labelled(fig):
 
 
 def test_every_figure_has_titles_and_labels():
-    from helpers.core.workers import DepthSeries
+    from helpers.core.sampling import DepthSeries
     from helpers.fanout import plots as pf
 
     placed = [_published(f"o{i}", i * 0.03, 10 + i) for i in range(6)]

@@ -6,7 +6,7 @@ import pytest
 
 from helpers.core import resources
 from helpers.core.messages import WorkshopError
-from helpers.core.workers import wait_until
+from helpers.core.sampling import wait_until
 from helpers.shop import STEPS, Status, load_profile, speed_factor
 from helpers.together.hybrid import (
     CALLER_NEEDS_ANSWER,

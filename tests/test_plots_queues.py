@@ -9,7 +9,8 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import pytest  # noqa: E402
 
-from helpers.core.workers import DepthSeries, WorkerStats  # noqa: E402
+from helpers.core.sampling import DepthSeries
+from helpers.core.workers import WorkerStats  # noqa: E402
 from helpers.queues import plots as pq  # noqa: E402
 from helpers.queues.async_shop import Accepted, AsyncRun, ScalingRun, SyncVsAsync  # noqa: E402
 from helpers.queues.sqs_lab import (  # noqa: E402

@@ -11,7 +11,7 @@ import pytest  # noqa: E402
 
 from helpers.shop import load_profile  # noqa: E402
 from helpers.together import plots as pt  # noqa: E402
-from helpers.together.api import Comparison, HttpResponse, HttpRun, StatusSample, StatusTimeline  # noqa: E402
+from helpers.together.api_client import Comparison, HttpResponse, HttpRun, StatusSample, StatusTimeline
 from helpers.together.checklist import MonitoringResult, MonitorSample  # noqa: E402
 from helpers.together.hybrid import decide, predict  # noqa: E402
 

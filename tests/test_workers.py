@@ -13,8 +13,8 @@ import pytest
 from helpers.core import resources
 from helpers.core.backend import client
 from helpers.core.messages import WorkshopError
+from helpers.core.sampling import DepthSampler, wait_until
 from helpers.core.workers import (
-    DepthSampler,
     LambdaContext,
     Worker,
     WorkerPool,
@@ -22,7 +22,6 @@ from helpers.core.workers import (
     failed_ids,
     fake_sqs_event,
     join_retiring,
-    wait_until,
 )
 
 

@@ -39,7 +39,7 @@ from ..core.display import progress_bar
 from ..core.exercises import ClaimFailed
 from ..core.messages import WorkshopError, say
 from ..core.resources import queue_depth
-from ..core.workers import DepthSampler, DepthSeries, wait_until
+from ..core.sampling import DepthSampler, DepthSeries, wait_until
 from ..shop import STEPS, Shop, Status, speed_factor
 from .dlq import peek, redrive
 from .outage import Chaos, OrderPipeline

@@ -34,7 +34,7 @@ from ..core.backend import client, current
 from ..core.limits import SQS_MAX_BATCH
 from ..core.messages import WorkshopError, say
 from ..core.resources import queue_arn, queue_depth
-from ..core.workers import wait_until
+from ..core.sampling import wait_until
 
 #: Error codes that mean "this backend has no StartMessageMoveTask" (then we move by hand).
 _UNSUPPORTED = {"500", "501", "NotImplemented", "InternalFailure", "InternalError", "InvalidAction",

@@ -38,7 +38,8 @@ from typing import Any
 from ..core.backend import client, current
 from ..core.messages import WorkshopError
 from ..core.resources import ensure_queue, ensure_table, purge
-from ..core.workers import LambdaContext, Worker, batch_handler, fake_sqs_event, wait_until
+from ..core.sampling import wait_until
+from ..core.workers import LambdaContext, Worker, batch_handler, fake_sqs_event
 from ..shop import DOWNSTREAM, EFFECTS, Order, OutOfStock, Shop
 
 #: The idempotency table's short name; its partition key is ``id`` (what Powertools expects).

@@ -30,7 +30,8 @@ from typing import Any
 from ..core.backend import client
 from ..core.messages import WorkshopError, say
 from ..core.resources import ensure_queue, purge, queue_arn, queue_depth
-from ..core.workers import DepthSampler, DepthSeries, Handler, WorkerPool, batch_handler, wait_until
+from ..core.sampling import DepthSampler, DepthSeries, wait_until
+from ..core.workers import Handler, WorkerPool, batch_handler
 from ..queues.async_shop import Accepted, AsyncShop
 from ..shop import DOWNSTREAM, InvalidOrder, LoadResult, Order, Shop, Status, percentile
 from .retry import TRANSIENT, call_with_retries

@@ -13,7 +13,7 @@ import matplotlib.pyplot as plt
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
-from ..core.workers import DepthSeries
+from ..core.sampling import DepthSeries
 from .chaos import ChaosRun
 from .idempotency import DuplicateRun
 from .outage import OutageRun, SyncOutage

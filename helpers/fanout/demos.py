@@ -11,7 +11,7 @@ from typing import Any
 from ..core.backend import client
 from ..core.messages import WorkshopError, say
 from ..core.resources import purge
-from ..core.workers import wait_until
+from ..core.sampling import wait_until
 from ..shop import Shop
 from .events import Event, Published, build_event, customer_tier, parse_event
 from .filters import event_facts, policy_matches
@@ -147,7 +147,7 @@ def deploy_run(fshop: FanoutShop, n: int = 30, *, interval_ms: float = 30, down:
     workers stop (a deploy) and ``scaled`` scales to ``scaled_to`` workers; two thirds in, ``down``
     starts again. Every queue's depth is sampled. Returns when every service processed every order.
     """
-    from ..core.workers import DepthSampler
+    from ..core.sampling import DepthSampler
 
     if not isinstance(n, int) or isinstance(n, bool) or not 3 <= n <= 200:
         raise WorkshopError("fanout.bad_n", value=n)

@@ -9,7 +9,7 @@ from typing import Any
 from ..core.backend import client
 from ..core.messages import WorkshopError
 from ..core.resources import ensure_queue, ensure_topic, purge, queue_arn, subscribe_queue
-from ..core.workers import wait_until
+from ..core.sampling import wait_until
 from ..shop import InvalidOrder, Shop, Status
 from .events import (
     SERVICES,

@@ -31,15 +31,8 @@ from ..core.backend import client
 from ..core.display import progress_bar
 from ..core.messages import WorkshopError
 from ..core.resources import ensure_queue, purge, queue_depth
-from ..core.workers import (
-    DepthSampler,
-    DepthSeries,
-    Handler,
-    WorkerPool,
-    WorkerStats,
-    batch_handler,
-    wait_until,
-)
+from ..core.sampling import DepthSampler, DepthSeries, wait_until
+from ..core.workers import Handler, WorkerPool, WorkerStats, batch_handler
 from ..shop import (
     DOWNSTREAM,
     InvalidOrder,

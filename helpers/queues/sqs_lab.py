@@ -33,7 +33,8 @@ from typing import Any
 
 from ..core.backend import API_CALLS, client, current
 from ..core.resources import ensure_queue, purge, queue_depth
-from ..core.workers import DepthSampler, DepthSeries, Worker, WorkerStats, batch_handler, wait_until
+from ..core.sampling import DepthSampler, DepthSeries, wait_until
+from ..core.workers import Worker, WorkerStats, batch_handler
 
 #: USD per million SQS requests, standard queue, beyond the free tier (check the pricing page for
 #: your region; FIFO costs a little more). Only used to put empty receives into money.

@@ -288,7 +288,7 @@ def dlq_run(shop: Any, n: int = 6, *, max_receive: int = 2, visibility_s: int = 
     """Payment is down: every order fails ``max_receive`` times and lands in the DLQ (none lost).
     Payment comes back; 05's :func:`helpers.failure.dlq.redrive` returns the messages (``StartMessageMoveTask``
     where the backend has it, receive → send → delete where not); the workers complete every order."""
-    from ..core.workers import wait_until
+    from ..core.sampling import wait_until
     from ..failure.dlq import redrive
     from ..queues.async_shop import AsyncShop
 
@@ -344,7 +344,7 @@ def lambda_run(shop: Any, *, deploy: bool, n: int = 20, timeout_s: float = 120) 
     Lambda code (moto, emulators), the deploy calls are made — they are what the tests check — and
     no order is sent (moto would try to start Docker to run it).
     """
-    from ..core.workers import wait_until
+    from ..core.sampling import wait_until
     from ..queues.async_shop import AsyncShop
     from .lambda_deploy import deploy as deploy_worker
 

@@ -13,7 +13,7 @@ import matplotlib.pyplot as plt
 from matplotlib.figure import Figure
 
 from ..shop import STEPS, Status, percentile, speed
-from .api import Comparison, StatusTimeline
+from .api_client import Comparison, StatusTimeline
 from .checklist import MonitoringResult
 from .hybrid import Prediction
 
