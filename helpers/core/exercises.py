@@ -26,6 +26,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from . import i18n
 from .messages import WorkshopError, catalog, say
 
 
@@ -151,7 +152,10 @@ def claim(holds: bool, text: str) -> None:
     """Print ✅ ``text`` if the measured claim holds; otherwise raise :class:`ClaimFailed`.
 
     ``text`` should contain the measured numbers, e.g. "async acceptance is 9.8× faster (p50 12 ms vs 118 ms)".
+    In another language the text is translated from the notebook's catalog, numbers kept
+    (:func:`helpers.core.i18n.claim_text`).
     """
+    text = i18n.claim_text(text)
     if holds:
         print(say("claim_ok", claim=text))
         return

@@ -8,14 +8,18 @@ sentences (:data:`CORE`); each package in :data:`PACKAGES` keeps its sentences i
 them on first use, so this module imports no package and no import cycle arises.
 
 Use :func:`say` to format a sentence and :class:`WorkshopError` to raise one as an error.
+
+English here is the source. Other languages come from gettext catalogs
+(``locale/<lang>/LC_MESSAGES/helpers.po``, ``msgctxt`` = the key) through :mod:`helpers.core.i18n`:
+:func:`say` shows the translation while it was made for today's English sentence, else the English.
+After adding or changing a sentence, run ``make i18n`` to update the catalogs.
 """
 
 from __future__ import annotations
 
 import importlib
-import os
 
-LANG = os.environ.get("WORKSHOP_LANG", "en")
+from . import i18n
 
 #: The packages whose ``messages.py`` adds sentences, in the order they are merged.
 PACKAGES: tuple[str, ...] = ("shop", "setup", "sync", "queues", "fanout", "failure", "together", "real_aws")
@@ -62,6 +66,10 @@ CORE: dict[str, dict[str, str]] = {
         "bad_prefix": (
             "The resource prefix {prefix!r} is not usable: use 3–20 lower-case letters, digits "
             "or '-', starting with a letter (set WORKSHOP_PREFIX)."
+        ),
+        "unknown_language": (
+            "WORKSHOP_LANG={value!r} is not a language of this workshop: use one of {valid}, "
+            "or unset WORKSHOP_LANG for English."
         ),
         "teardown_failed": "Could not delete {kind} {name}: {error}",
         "check_ok": "✅ Correct: {detail}",
@@ -152,9 +160,10 @@ def __getattr__(name: str) -> object:
 def say(key: str, **kwargs: object) -> str:
     """Return the learner-facing sentence ``key`` in the current language, formatted.
 
-    Without ``kwargs`` the text is returned as written, so solutions may contain code with braces.
+    The language is :func:`helpers.core.i18n.language` (``WORKSHOP_LANG`` or ``use_backend(lang=...)``);
+    a sentence not translated yet is shown in English. Without ``kwargs`` the text is returned as
+    written, so solutions may contain code with braces.
     """
-    messages = catalog()
-    table = messages.get(LANG, messages["en"])
-    template = table.get(key) or messages["en"][key]
+    english = catalog()["en"][key]
+    template = i18n.translate(key, english)
     return template.format(**kwargs) if kwargs else template
