@@ -72,3 +72,12 @@ load-test: install
 	$(BIN)/python -m bench.load $(LOAD)
 
 .PHONY: test-hub load-test
+
+# Japanese edition (README.ja.md): update the catalogs in locale/ from the English (new entries, changed
+# ones fuzzy, removed ones obsolete), then regenerate notebooks/ja/. `python -m helpers.core.i18n check`
+# (also a test) fails while anything is out of step, untranslated or fuzzy.
+i18n: install
+	$(BIN)/python -m helpers.core.i18n extract
+	$(BIN)/python -m helpers.core.i18n build
+
+.PHONY: i18n
