@@ -10,8 +10,10 @@ if any request escaped moto, the notebooks and tests would fail. ``WORKSHOP_BACK
 
 from __future__ import annotations
 
+import contextlib
 import os
 import secrets
+from collections.abc import Iterator
 
 import pytest
 
@@ -53,11 +55,27 @@ def backend() -> backend_mod.BackendInfo:
     return info
 
 
+@contextlib.contextmanager
+def _prefix_of_its_own(kind: str) -> Iterator[str]:
+    """Switch to a fresh prefix ``t-<kind><hex>``; on the way out delete what was made under it and switch back."""
+    mine = resources.prefix()
+    resources.set_prefix(f"t-{kind}{secrets.token_hex(2)}")
+    try:
+        yield resources.prefix()
+    finally:
+        resources.teardown()
+        resources.set_prefix(mine)
+
+
 @pytest.fixture
 def own_prefix(backend):
     """A prefix of this test's own (``t-own<hex>``), torn down afterwards, so it cannot touch other tests' resources."""
-    mine = resources.prefix()
-    resources.set_prefix(f"t-own{secrets.token_hex(2)}")
-    yield resources.prefix()
-    resources.teardown()
-    resources.set_prefix(mine)
+    with _prefix_of_its_own("own") as mine:
+        yield mine
+
+
+@pytest.fixture(scope="module")
+def module_own_prefix(backend):
+    """:func:`own_prefix` for a whole test module (``t-mod<hex>``): module-scoped shops and queues build on it."""
+    with _prefix_of_its_own("mod") as mine:
+        yield mine

@@ -21,12 +21,9 @@ from helpers.together.hybrid import CONFIRMED, HybridShop
 
 
 @pytest.fixture(scope="module")
-def hshop(backend):
-    before = resources.prefix()
-    resources.set_prefix("t-api")
+def hshop(module_own_prefix):
     shop = HybridShop.create(visibility_timeout=2)
     yield shop
-    resources.set_prefix(before)
 
 
 @pytest.fixture(scope="module")

@@ -15,12 +15,9 @@ from helpers.shop import Status, speed_factor
 
 
 @pytest.fixture(scope="module")
-def ashop(backend):
-    before = resources.prefix()
-    resources.set_prefix("t-async")
+def ashop(module_own_prefix):
     shop = AsyncShop.create(visibility_timeout=1)
     yield shop
-    resources.set_prefix(before)
 
 
 @pytest.fixture(autouse=True)

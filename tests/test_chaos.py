@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import pytest
 
-from helpers.core import resources
 from helpers.core.backend import client
 from helpers.core.exercises import ClaimFailed
 from helpers.core.messages import WorkshopError
@@ -21,12 +20,9 @@ N_ORDERS = 300
 
 
 @pytest.fixture(scope="module")
-def shop(backend):
-    before = resources.prefix()
-    resources.set_prefix("t-chaos")
+def shop(module_own_prefix):
     s = Shop.create()
     yield s
-    resources.set_prefix(before)
 
 
 @pytest.mark.parametrize("seed", [11, 12])

@@ -28,13 +28,10 @@ from helpers.together.checklist import (
 
 
 @pytest.fixture(scope="module")
-def shop(backend):
-    before = resources.prefix()
-    resources.set_prefix("t-check")
+def shop(module_own_prefix):
     made = Shop.create()
     made.set_failure_rates(0)
     yield made
-    resources.set_prefix(before)
 
 
 def test_the_checklist_has_every_item_with_a_question_and_a_place():

@@ -14,13 +14,10 @@ from helpers.failure.dlq import format_rows, inspect_dlq, peek, redrive, redrive
 
 
 @pytest.fixture(scope="module")
-def queues(backend):
-    before = resources.prefix()
-    resources.set_prefix("t-dlq")
+def queues(module_own_prefix):
     dead = resources.ensure_queue("src-dlq")
     src = resources.ensure_queue("src", visibility_timeout=1, dlq_arn=resources.queue_arn(dead), max_receive_count=2)
     yield src, dead
-    resources.set_prefix(before)
 
 
 @pytest.fixture(autouse=True)

@@ -4,18 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from helpers.core import resources
 from helpers.core.backend import client
 from helpers.core.exercises import evaluate, solution_answer
 from helpers.failure import exercises as ex_05
 
 
 @pytest.fixture(scope="module", autouse=True)
-def prefix(backend):
-    before = resources.prefix()
-    resources.set_prefix("t-ex05")
+def prefix(module_own_prefix):
     yield
-    resources.set_prefix(before)
 
 
 @pytest.mark.parametrize("name", ["05.charge_once", "05.max_receive", "05.backoff"])

@@ -98,26 +98,20 @@ def test_status_codes_wrong_answers_get_a_reason(answer, words):
     assert not ok and words in sentence, sentence
 
 
-def test_the_status_codes_are_what_the_api_answers(backend):
+def test_the_status_codes_are_what_the_api_answers(own_prefix):
     """The exercise's answers are the real API's: checked over HTTP."""
-    from helpers.core import resources
     from helpers.shop import speed_factor
     from helpers.together.api import OrderApi
     from helpers.together.api_client import request
     from helpers.together.hybrid import HybridShop
 
-    before = resources.prefix()
-    resources.set_prefix("t-ex06")
-    try:
-        with speed_factor(0), OrderApi(HybridShop.create(), workers=0) as api:
-            order = api.shop.shop.sample_orders(1)[0]
-            seen = {
-                "accepted": request("POST", f"{api.url}/async/orders", order).status,
-                "completed": request("POST", f"{api.url}/sync/orders", order).status,
-                "bad_json": request("POST", f"{api.url}/sync/orders", data="{").status,
-                "unknown_order": request("GET", f"{api.url}/orders/ord-none").status,
-                "wrong_method": request("DELETE", f"{api.url}/async/orders").status,
-            }
-    finally:
-        resources.set_prefix(before)
+    with speed_factor(0), OrderApi(HybridShop.create(), workers=0) as api:
+        order = api.shop.shop.sample_orders(1)[0]
+        seen = {
+            "accepted": request("POST", f"{api.url}/async/orders", order).status,
+            "completed": request("POST", f"{api.url}/sync/orders", order).status,
+            "bad_json": request("POST", f"{api.url}/sync/orders", data="{").status,
+            "unknown_order": request("GET", f"{api.url}/orders/ord-none").status,
+            "wrong_method": request("DELETE", f"{api.url}/async/orders").status,
+        }
     assert seen == STATUS_CODES

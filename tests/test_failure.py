@@ -30,12 +30,9 @@ from helpers.shop import InvalidOrder, Shop, Status, speed_factor
 
 
 @pytest.fixture(scope="module")
-def shop(backend):
-    before = resources.prefix()
-    resources.set_prefix("t-fail")
+def shop(module_own_prefix):
     s = Shop.create()
     yield s
-    resources.set_prefix(before)
 
 
 @pytest.fixture(scope="module")

@@ -20,12 +20,9 @@ from helpers.together.hybrid import (
 
 
 @pytest.fixture(scope="module")
-def hshop(backend):
-    before = resources.prefix()
-    resources.set_prefix("t-hybrid")
+def hshop(module_own_prefix):
     shop = HybridShop.create(visibility_timeout=2)
     yield shop
-    resources.set_prefix(before)
 
 
 @pytest.fixture(autouse=True)

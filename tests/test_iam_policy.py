@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import re
-import secrets
 
 import pytest
 
@@ -128,7 +127,7 @@ def test_the_worker_role_fits_inside_the_permissions_boundary():
             assert "afs-*" in res
 
 
-def test_calls_recorded_at_runtime_are_allowed(backend):
+def test_calls_recorded_at_runtime_are_allowed(own_prefix):
     """The helpers' calls as the seam counts them at runtime (not only as the scanner reads them):
     resources with a DLQ and a subscription, a Lambda deploy, and the cleanup, under a prefix of its own.
     (Tests call extra inspection APIs directly, so only the calls made here are checked.)"""
@@ -138,23 +137,18 @@ def test_calls_recorded_at_runtime_are_allowed(backend):
     from helpers.real_aws import account as real_aws
     from helpers.real_aws import lambda_deploy
 
-    mine = resources.prefix()
-    resources.set_prefix(f"t-iam{secrets.token_hex(2)}")
-    try:
-        before = Counter(API_CALLS)
-        dlq = resources.ensure_queue("iam-dlq")
-        url = resources.ensure_queue("iam-check", visibility_timeout=60, dlq_arn=resources.queue_arn(dlq))
-        resources.subscribe_queue(resources.ensure_topic("iam-topic"), dlq, filter_policy={"kind": ["a"]})
-        resources.ensure_table("iam-table")
-        resources.queue_depth(url)
-        resources.purge(url)
-        lambda_deploy.deploy(url)
-        lambda_deploy.deploy(url)
-        result = real_aws.cleanup()
-        assert result.ok, result.lines()
-        made = Counter(API_CALLS) - before
-    finally:
-        resources.set_prefix(mine)
+    before = Counter(API_CALLS)
+    dlq = resources.ensure_queue("iam-dlq")
+    url = resources.ensure_queue("iam-check", visibility_timeout=60, dlq_arn=resources.queue_arn(dlq))
+    resources.subscribe_queue(resources.ensure_topic("iam-topic"), dlq, filter_policy={"kind": ["a"]})
+    resources.ensure_table("iam-table")
+    resources.queue_depth(url)
+    resources.purge(url)
+    lambda_deploy.deploy(url)
+    lambda_deploy.deploy(url)
+    result = real_aws.cleanup()
+    assert result.ok, result.lines()
+    made = Counter(API_CALLS) - before
     recorded = {f"{svc}:{op}" for (svc, op) in made}
     assert {"lambda:CreateFunction", "lambda:UpdateFunctionCode", "iam:CreateRole", "sqs:DeleteQueue"} <= recorded
     denied = sorted(a for a in iam_policy.required_actions(recorded) if not iam_policy.allows(POLICY, a))

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pytest
 
-from helpers.core import resources
 from helpers.core.backend import client
 from helpers.core.messages import WorkshopError
 from helpers.failure import plots as pf
@@ -20,12 +19,9 @@ from helpers.shop import OutOfStock, Shop, speed_factor
 
 
 @pytest.fixture(scope="module")
-def shop(backend):
-    before = resources.prefix()
-    resources.set_prefix("t-idem")
+def shop(module_own_prefix):
     s = Shop.create()
     yield s
-    resources.set_prefix(before)
 
 
 @pytest.fixture(autouse=True)

@@ -14,11 +14,8 @@ from helpers.queues import sqs_lab
 
 
 @pytest.fixture(scope="module")
-def prefix(backend):
-    before = resources.prefix()
-    resources.set_prefix("t-sqslab")
-    yield "t-sqslab"
-    resources.set_prefix(before)
+def prefix(module_own_prefix):
+    yield module_own_prefix
 
 
 def test_a_crashed_message_comes_back_after_the_visibility_timeout_with_count_2(prefix):

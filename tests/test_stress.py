@@ -33,11 +33,8 @@ PRODUCER_PAUSE_S = 0.03
 
 
 @pytest.fixture(scope="module")
-def prefix(backend):
-    before = resources.prefix()
-    resources.set_prefix("t-stress")
-    yield "t-stress"
-    resources.set_prefix(before)
+def prefix(module_own_prefix):
+    yield module_own_prefix
 
 
 @pytest.fixture

@@ -26,12 +26,9 @@ from helpers.core.workers import (
 
 
 @pytest.fixture(scope="module")
-def prefix(backend):
-    before = resources.prefix()
-    resources.set_prefix("t-workers")
+def prefix(module_own_prefix):
     join_retiring()  # workers other modules stopped without waiting: gone before we count threads
-    yield "t-workers"
-    resources.set_prefix(before)
+    yield module_own_prefix
 
 
 @pytest.fixture

@@ -26,7 +26,10 @@ loudly if a botocore upgrade removes it.
 from __future__ import annotations
 
 import collections
+import getpass
 import os
+import re
+import secrets
 import socket
 import sys
 import threading
@@ -34,9 +37,9 @@ import time
 import urllib.parse
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
-from . import i18n
 from .messages import WorkshopError, say
 
 BACKENDS = ("moto", "aws")
@@ -71,8 +74,6 @@ class BackendInfo:
 
     def describe(self) -> str:
         """One line for the learner: backend, endpoint, account, region."""
-        from .resources import prefix  # late import: resources builds on this module
-
         if self.name == "moto":
             return say("backend_moto", region=self.region, account=self.account)
         if self.endpoint:
@@ -85,6 +86,46 @@ class BackendInfo:
             )
         return say("backend_aws", account=self.account, region=self.region, arn=self.arn, prefix=prefix())
 
+
+# --- the attendee's resource prefix (every resource is named <prefix>-<short name>) -----------
+
+PREFIX_FILE = Path.home() / ".async-first-steps" / "prefix"
+_PREFIX_RE = re.compile(r"^[a-z][a-z0-9-]{2,19}$")
+_prefix_override: str | None = None
+
+
+def prefix() -> str:
+    """The attendee's resource prefix: ``afs-<user>-<4 hex>``, kept in :data:`PREFIX_FILE`; ``WORKSHOP_PREFIX`` wins."""
+    chosen = _prefix_override or os.environ.get("WORKSHOP_PREFIX")
+    if chosen:
+        return check_prefix(chosen)
+    try:
+        stored = PREFIX_FILE.read_text().strip()
+        if _PREFIX_RE.match(stored):
+            return stored
+    except OSError:
+        pass
+    user = re.sub(r"[^a-z0-9]", "", getpass.getuser().lower())[:8] or "user"
+    made = check_prefix(f"afs-{user}-{secrets.token_hex(2)}")
+    try:
+        PREFIX_FILE.parent.mkdir(parents=True, exist_ok=True)
+        PREFIX_FILE.write_text(made + "\n")
+    except OSError:
+        pass  # read-only home: the prefix lives for this process only
+    return made
+
+
+def set_prefix(value: str | None) -> None:
+    """Use ``value`` as the prefix in this process (``None`` goes back to the default)."""
+    global _prefix_override
+    _prefix_override = check_prefix(value) if value else None
+
+
+def check_prefix(value: str) -> str:
+    """``value`` if it is a usable prefix (3–20 of a-z, 0-9, '-', a letter first); else one sentence."""
+    if not _PREFIX_RE.match(value):
+        raise WorkshopError("bad_prefix", prefix=value)
+    return value
 
 class _State:
     """Module state, guarded so helpers in worker threads see one consistent backend."""
@@ -104,18 +145,14 @@ CALL_LOCK = threading.RLock()
 _activity = threading.Condition(CALL_LOCK)
 
 
-def use_backend(
-    name: str | None = None, *, region: str | None = None, quiet: bool = False, lang: str | None = None
-) -> BackendInfo:
+def use_backend(name: str | None = None, *, region: str | None = None, quiet: bool = False) -> BackendInfo:
     """Choose where AWS calls go for this kernel, and say so.
 
     ``name`` defaults to ``$WORKSHOP_BACKEND`` or ``"moto"``. Calling it again with the same
     backend is cheap and keeps the existing mock (and everything in it), so "Run All" twice
     works. Raises :class:`WorkshopError` with one sentence for an unknown name, missing
-    credentials or an unreachable endpoint. ``lang`` chooses the language of every sentence the
-    helpers show (``"ja"`` in the Japanese notebooks; default ``$WORKSHOP_LANG`` or English).
+    credentials or an unreachable endpoint.
     """
-    i18n.use_language(lang)
     chosen = (name or os.environ.get("WORKSHOP_BACKEND") or "moto").strip().lower()
     if chosen not in BACKENDS:
         raise WorkshopError("unknown_backend", name=chosen, valid=", ".join(BACKENDS))

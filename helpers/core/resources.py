@@ -5,64 +5,25 @@ Every resource is called ``<prefix>-<short name>`` and tagged ``project``, ``pre
 the first created, and :func:`teardown` (99_cleanup, ``make clean-aws``) can find everything
 from a fresh kernel, by name *and* tag, without touching another attendee's prefix.
 
-The prefix is per attendee: ``afs-<user>-<4 random hex>``, remembered in
-``~/.async-first-steps/prefix`` so it survives kernel restarts; ``WORKSHOP_PREFIX`` overrides it.
+The prefix is per attendee (:func:`prefix`, kept with the backend it belongs to and re-exported
+here): ``afs-<user>-<4 random hex>``, remembered in ``~/.async-first-steps/prefix`` so it survives
+kernel restarts; ``WORKSHOP_PREFIX`` overrides it.
 """
 
 from __future__ import annotations
 
 import datetime as _dt
-import getpass
 import json
-import os
-import re
-import secrets
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
-from .backend import client
-from .messages import WorkshopError, say
+from .backend import check_prefix, client, prefix
+from .backend import (
+    set_prefix as set_prefix,  # re-exported: resources.set_prefix(...) is how tests and bench spell it
+)
+from .messages import say
 
 PROJECT_TAG = "async-first-steps"
-PREFIX_FILE = Path.home() / ".async-first-steps" / "prefix"
-_PREFIX_RE = re.compile(r"^[a-z][a-z0-9-]{2,19}$")
-_prefix_override: str | None = None
-
-
-def prefix() -> str:
-    """The attendee's resource prefix (see module doc)."""
-    chosen = _prefix_override or os.environ.get("WORKSHOP_PREFIX")
-    if chosen:
-        return _checked(chosen)
-    try:
-        stored = PREFIX_FILE.read_text().strip()
-        if _PREFIX_RE.match(stored):
-            return stored
-    except OSError:
-        pass
-    user = re.sub(r"[^a-z0-9]", "", getpass.getuser().lower())[:8] or "user"
-    made = _checked(f"afs-{user}-{secrets.token_hex(2)}")
-    try:
-        PREFIX_FILE.parent.mkdir(parents=True, exist_ok=True)
-        PREFIX_FILE.write_text(made + "\n")
-    except OSError:
-        pass  # read-only home: the prefix lives for this process only
-    return made
-
-
-def set_prefix(value: str | None) -> None:
-    """Use ``value`` as the prefix in this process (``None`` goes back to the default)."""
-    global _prefix_override
-    _prefix_override = _checked(value) if value else None
-
-
-def _checked(value: str) -> str:
-    if not _PREFIX_RE.match(value):
-        raise WorkshopError("bad_prefix", prefix=value)
-    return value
-
-
 def name(short: str) -> str:
     """The full resource name for ``short``: ``<prefix>-<short>``."""
     return f"{prefix()}-{short}"
@@ -294,7 +255,7 @@ class TeardownReport:
 
 def find_resources(of_prefix: str | None = None) -> list[Found]:
     """Everything of ``of_prefix`` (default: ours) in this account and region, found by name and tag."""
-    pfx = _checked(of_prefix) if of_prefix else prefix()
+    pfx = check_prefix(of_prefix) if of_prefix else prefix()
     start = pfx + "-"
     found: list[Found] = []
 

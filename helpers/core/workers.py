@@ -256,12 +256,9 @@ class WorkerStats:
         return {f.name: getattr(self, f.name) for f in fields(WorkerStats) if f.name != "errors"}
 
 
-def _check_handler(handler: Any) -> None:
+def _check_settings(handler: Any, batch_size: Any, wait_time_s: Any, on_stop: Any) -> None:
     if not callable(handler):
         raise WorkshopError("workers.not_a_handler", kind=type(handler).__name__)
-
-
-def _check_settings(batch_size: Any, wait_time_s: Any, on_stop: Any) -> None:
     if not isinstance(batch_size, int) or isinstance(batch_size, bool) or not 1 <= batch_size <= SQS_MAX_BATCH:
         raise WorkshopError("workers.bad_batch_size", value=batch_size)
     if not isinstance(wait_time_s, int) or isinstance(wait_time_s, bool) or not 0 <= wait_time_s <= SQS_MAX_WAIT_S:
@@ -307,8 +304,7 @@ class Worker:
         name: str = "worker",
         function_timeout_s: float = 30.0,
     ) -> None:
-        _check_handler(handler)
-        _check_settings(batch_size, wait_time_s, on_stop)
+        _check_settings(handler, batch_size, wait_time_s, on_stop)
         self.queue_url = queue_url
         self.handler = handler
         self.batch_size = batch_size

@@ -88,9 +88,9 @@ def render(prefix: str | None = None, *, account: str = "*", region: str = "*") 
     """The policy, narrowed to ``prefix`` (``None``: the shared ``afs-*`` pattern), account and region."""
     text = POLICY_FILE.read_text(encoding="utf-8")
     if prefix:
-        from ..core.resources import _checked
+        from ..core.backend import check_prefix
 
-        text = text.replace(SHARED_PATTERN, f"{_checked(prefix)}-*")
+        text = text.replace(SHARED_PATTERN, f"{check_prefix(prefix)}-*")
     if account != "*" or region != "*":
         text = re.sub(r'"arn:aws:([a-z0-9-]+):\*:\*:', lambda m: f'"arn:aws:{m.group(1)}:{region}:{account}:', text)
         text = text.replace('"arn:aws:iam::*:', f'"arn:aws:iam::{account}:')
