@@ -40,6 +40,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from . import i18n
 from .messages import WorkshopError, say
 
 BACKENDS = ("moto", "aws")
@@ -145,14 +146,21 @@ CALL_LOCK = threading.RLock()
 _activity = threading.Condition(CALL_LOCK)
 
 
-def use_backend(name: str | None = None, *, region: str | None = None, quiet: bool = False) -> BackendInfo:
+def use_backend(
+    name: str | None = None, *, region: str | None = None, quiet: bool = False, lang: str | None = None
+) -> BackendInfo:
     """Choose where AWS calls go for this kernel, and say so.
 
     ``name`` defaults to ``$WORKSHOP_BACKEND`` or ``"moto"``. Calling it again with the same
     backend is cheap and keeps the existing mock (and everything in it), so "Run All" twice
     works. Raises :class:`WorkshopError` with one sentence for an unknown name, missing
-    credentials or an unreachable endpoint.
+    credentials or an unreachable endpoint. ``lang`` chooses the language of every sentence the
+    helpers show (``"ja"`` in the Japanese notebooks; default ``$WORKSHOP_LANG`` or English).
     """
+    try:
+        i18n.use_language(lang)
+    except i18n.UnknownLanguage as err:
+        raise WorkshopError("unknown_language", value=err.value, valid=err.valid) from None
     chosen = (name or os.environ.get("WORKSHOP_BACKEND") or "moto").strip().lower()
     if chosen not in BACKENDS:
         raise WorkshopError("unknown_backend", name=chosen, valid=", ".join(BACKENDS))

@@ -53,6 +53,16 @@ def normalise(raw: str) -> str:
     return re.split(r"[_.@-]", raw.strip().lower(), maxsplit=1)[0]
 
 
+class UnknownLanguage(LookupError):
+    """``WORKSHOP_LANG`` or ``lang=`` names a language the workshop does not have."""
+
+    def __init__(self, value: str) -> None:
+        self.value = value
+        #: The languages there are, for the learner's sentence: "'en' (English), 'ja' (日本語)".
+        self.valid = ", ".join(f"{c!r} ({name})" for c, name in LANGUAGES.items())
+        super().__init__(f"unknown language {value!r}; the workshop has {self.valid}")
+
+
 @dataclass
 class _State:
     chosen: str | None = None
@@ -81,18 +91,16 @@ def use_language(lang: str | None = None) -> str:
     """Choose the language for this kernel and return its code.
 
     ``lang=None`` keeps an earlier explicit choice, or else reads ``$WORKSHOP_LANG`` (default
-    English). An unknown language raises :class:`~helpers.core.messages.WorkshopError` with one
-    sentence naming the languages there are. Japanese also configures the figures' font.
+    English). Japanese also configures the figures' font. An unknown language raises
+    :class:`UnknownLanguage`; ``use_backend()`` turns it into a
+    :class:`~helpers.core.messages.WorkshopError` (one sentence naming the languages there are).
     """
     if lang is None and _state.chosen is not None:
         return _state.chosen
     raw = lang if lang is not None else (os.environ.get("WORKSHOP_LANG") or "en")
     code = normalise(str(raw))
     if code not in LANGUAGES:
-        from ..messages import WorkshopError
-
-        valid = ", ".join(f"{c!r} ({name})" for c, name in LANGUAGES.items())
-        raise WorkshopError("unknown_language", value=raw, valid=valid)
+        raise UnknownLanguage(str(raw))
     _state.chosen = code
     if code == "ja":
         configure_fonts()
