@@ -43,9 +43,19 @@ DOMAIN = "helpers"
 JAPANESE_FONTS = ["IPAexGothic", "DejaVu Sans"]
 
 
+def locale_dir() -> Path:
+    """:data:`LOCALE_DIR`, read when called (tests point it at a copy)."""
+    return LOCALE_DIR
+
+
+def notebook_catalogs(lang: str) -> Path:
+    """The folder of the notebooks' catalogs in ``lang``."""
+    return locale_dir() / lang / "LC_MESSAGES" / "notebooks"
+
+
 def catalog_path(lang: str, name: str = DOMAIN) -> Path:
     """The ``.po`` file of ``name`` (``"helpers"`` or ``"notebooks/99_cleanup"``) in language ``lang``."""
-    return LOCALE_DIR / lang / "LC_MESSAGES" / f"{name}.po"
+    return locale_dir() / lang / "LC_MESSAGES" / f"{name}.po"
 
 
 def normalise(raw: str) -> str:
@@ -66,7 +76,6 @@ class UnknownLanguage(LookupError):
 @dataclass
 class _State:
     chosen: str | None = None
-    fonts_done: bool = False
     helpers: dict[str, dict[str, tuple[str, str]]] = field(default_factory=dict)
     claims: dict[str, list[tuple[re.Pattern[str], list[str], str]]] = field(default_factory=dict)
     lock: threading.Lock = field(default_factory=threading.Lock)
@@ -115,15 +124,12 @@ def reset_language() -> None:
 def configure_fonts() -> None:
     """Make matplotlib draw Japanese: register IPAexGothic (matplotlib-fontja) and use it first.
 
-    Done once per process; figures drawn afterwards show Japanese titles, labels and legends.
+    Figures drawn afterwards show Japanese titles, labels and legends.
     """
-    if _state.fonts_done:
-        return
     import matplotlib
-    import matplotlib_fontja  # noqa: F401  (importing it registers IPAexGothic with matplotlib)
+    import matplotlib_fontja  # noqa: F401  (importing it registers IPAexGothic with matplotlib, once)
 
     matplotlib.rcParams["font.family"] = list(JAPANESE_FONTS)
-    _state.fonts_done = True
 
 
 # --------------------------------------------------------------------------- helper sentences
@@ -211,7 +217,7 @@ def _load_claims(lang: str) -> list[tuple[re.Pattern[str], list[str], str]]:
             import polib
 
             found = []
-            for path in sorted((LOCALE_DIR / lang / "LC_MESSAGES" / "notebooks").glob("*.po")):
+            for path in sorted(notebook_catalogs(lang).glob("*.po")):
                 for entry in polib.pofile(str(path)):
                     if ":claim" in (entry.msgctxt or "") and entry.msgstr and not entry.fuzzy and not entry.obsolete:
                         regex, names = compile_claim(entry.msgid)

@@ -15,7 +15,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from . import ROOT, catalog_path, editions
+from . import catalog_path, editions
 from . import catalogs as cat
 
 
@@ -33,12 +33,12 @@ def main(argv: list[str] | None = None) -> int:
             print(err, file=sys.stderr)
             return 2
         for path in changed:
-            print(f"updated {path.relative_to(ROOT)}")
+            print(f"updated {editions.shown(path)}")
         print(f"{len(changed)} catalog file(s) changed")
     elif args.command == "build":
         changed = editions.build(args.lang)
         for path in changed:
-            print(f"wrote {path.relative_to(ROOT)}")
+            print(f"wrote {editions.shown(path)}")
         print(f"{len(changed)} notebook(s) changed; editions: {', '.join(cat.editions(args.lang)) or 'none'}")
     elif args.command == "check":
         problems = editions.check(args.lang)

@@ -28,7 +28,7 @@ from pathlib import Path
 
 import polib
 
-from . import DOMAIN, LOCALE_DIR, ROOT, catalog_path
+from . import DOMAIN, ROOT, catalog_path, locale_dir, notebook_catalogs
 
 NOTEBOOKS_DIR = ROOT / "notebooks"
 #: Long lines are kept whole (markdown paragraphs are one line each): diffs stay readable.
@@ -165,12 +165,12 @@ def template(name: str) -> polib.POFile:
 
 def template_path(name: str) -> Path:
     """``locale/helpers.pot`` or ``locale/notebooks/NN_name.pot``."""
-    return LOCALE_DIR / f"{name}.pot"
+    return locale_dir() / f"{name}.pot"
 
 
 def editions(lang: str) -> list[str]:
     """The notebooks with an edition in ``lang``: those with a catalog (``extract --add`` starts one)."""
-    return sorted(p.stem for p in (LOCALE_DIR / lang / "LC_MESSAGES" / "notebooks").glob("*.po"))
+    return sorted(p.stem for p in notebook_catalogs(lang).glob("*.po"))
 
 
 def catalog_names(lang: str) -> list[str]:

@@ -27,7 +27,6 @@ REQUIRED_HELPERS: dict[str, tuple[str, ...]] = {
     "ja": ("helpers/core/messages.py",),
 }
 
-_SETUP_CALL = re.compile(r"use_backend\((\s*\))?")
 _LINK = re.compile(r"(\]\()([^)\s]+)(\))")
 
 
@@ -37,14 +36,19 @@ def edition_path(lang: str, name: str) -> Path:
 
 
 def setup_source(source: str, lang: str) -> str:
-    """The set-up cell's source with ``lang="<lang>"`` added to its first ``use_backend(...)`` call."""
-    if "lang=" in source:
+    """The set-up cell's source with ``lang="<lang>"`` as the last argument of its first ``use_backend(...)``."""
+    start = source.find("use_backend(")
+    if start < 0 or "lang=" in source:
         return source
-
-    def add(match: re.Match[str]) -> str:
-        return f'use_backend(lang="{lang}")' if match.group(1) else f'use_backend(lang="{lang}", '
-
-    return _SETUP_CALL.sub(add, source, count=1)
+    opening = start + len("use_backend")
+    depth, pos = 0, opening
+    for pos in range(opening, len(source)):  # the parenthesis that closes the call
+        depth += {"(": 1, ")": -1}.get(source[pos], 0)
+        if depth == 0:
+            break
+    inside = source[opening + 1 : pos]
+    arg = f'lang="{lang}"' if not inside.strip() else f'{inside.rstrip().rstrip(",")}, lang="{lang}"'
+    return source[: start + len("use_backend(")] + arg + source[pos:]
 
 
 def _is_setup(cell: nbformat.NotebookNode, first_code_id: str | None) -> bool:
@@ -123,8 +127,9 @@ def build(lang: str) -> list[Path]:
 # --------------------------------------------------------------------------- the drift check
 
 
-def _rel(path: Path) -> str:
-    return str(path.relative_to(ROOT))
+def shown(path: Path) -> str:
+    """``path`` relative to the repository when it is inside it (for messages)."""
+    return str(path.relative_to(ROOT)) if path.is_relative_to(ROOT) else str(path)
 
 
 def code_cell_problems(lang: str, name: str) -> list[str]:
@@ -135,15 +140,15 @@ def code_cell_problems(lang: str, name: str) -> list[str]:
     en_code = [c for c in english.cells if c.cell_type == "code"]
     tr_code = [c for c in translated.cells if c.cell_type == "code"]
     if [c.id for c in en_code] != [c.id for c in tr_code]:
-        return [f"{_rel(path)}: its code cells are not the English ones (ids differ): run `make i18n`"]
+        return [f"{shown(path)}: its code cells are not the English ones (ids differ): run `make i18n`"]
     setup_id = _first_code_with_backend(english)
     problems = []
     for en, tr in zip(en_code, tr_code, strict=True):
         expected = setup_source(en.source, lang) if _is_setup(en, setup_id) else en.source
         if tr.source != expected:
-            problems.append(f"{_rel(path)}: code cell {tr.id} differs from the English one: run `make i18n`")
+            problems.append(f"{shown(path)}: code cell {tr.id} differs from the English one: run `make i18n`")
         if tr.get("outputs") or tr.get("execution_count"):
-            problems.append(f"{_rel(path)}: code cell {tr.id} has outputs: run `make i18n`")
+            problems.append(f"{shown(path)}: code cell {tr.id} has outputs: run `make i18n`")
     return problems
 
 
@@ -153,7 +158,7 @@ def placeholder_problems(lang: str, name: str) -> list[str]:
     if po is None:
         return []
     return [
-        f"{_rel(catalog_path(lang, name))}: {e.msgctxt}: the translation has placeholders "
+        f"{shown(catalog_path(lang, name))}: {e.msgctxt}: the translation has placeholders "
         f"{placeholders(e.msgstr)}, the English {placeholders(e.msgid)}"
         for e in po
         if e.msgstr and not e.obsolete and placeholders(e.msgstr) != placeholders(e.msgid)
@@ -168,33 +173,33 @@ def check(lang: str) -> list[str]:
         po_path = catalog_path(lang, name)
         for path, text in ((cat.template_path(name), pot_text), (po_path, po_text)):
             if not path.is_file() or path.read_text(encoding="utf-8") != text:
-                problems.append(f"{_rel(path)} is out of step with the English: run `make i18n`")
-        merged = cat.status(name, cat.merge(cat.template(name), cat.read(po_path), lang))
+                problems.append(f"{shown(path)} is out of step with the English: run `make i18n`")
+        po = cat.merge(cat.template(name), cat.read(po_path), lang)
+        merged = cat.status(name, po)
         if name == DOMAIN:
             required = REQUIRED_HELPERS.get(lang, ())
-            po = cat.merge(cat.template(name), cat.read(po_path), lang)
             missing = [
                 e.msgctxt for e in po
                 if not e.obsolete and (e.fuzzy or not e.msgstr) and any(w in required for w, _ in e.occurrences)
             ]
             if missing:
-                problems.append(f"{_rel(po_path)}: {len(missing)} required sentence(s) untranslated or fuzzy: {missing}")
+                problems.append(f"{shown(po_path)}: {len(missing)} required sentence(s) untranslated or fuzzy: {missing}")
         elif not merged.complete:
             problems.append(
-                f"{_rel(po_path)}: {len(merged.untranslated)} untranslated and {len(merged.fuzzy)} fuzzy "
+                f"{shown(po_path)}: {len(merged.untranslated)} untranslated and {len(merged.fuzzy)} fuzzy "
                 f"entries (the English changed): {merged.fuzzy + merged.untranslated}"
             )
         problems += placeholder_problems(lang, name)
     for name in cat.editions(lang):
         path = edition_path(lang, name)
         if not (cat.NOTEBOOKS_DIR / f"{name}.ipynb").is_file():
-            problems.append(f"{_rel(catalog_path(lang, 'notebooks/' + name))}: there is no English notebook {name}.ipynb")
+            problems.append(f"{shown(catalog_path(lang, 'notebooks/' + name))}: there is no English notebook {name}.ipynb")
             continue
         if not path.is_file() or path.read_text(encoding="utf-8") != render(build_notebook(lang, name)):
-            problems.append(f"{_rel(path)} differs from what its catalog produces: run `make i18n`")
+            problems.append(f"{shown(path)} differs from what its catalog produces: run `make i18n`")
         if path.is_file():
             problems += code_cell_problems(lang, name)
     for path in sorted((cat.NOTEBOOKS_DIR / lang).glob("*.ipynb")):
         if path.stem not in cat.editions(lang):
-            problems.append(f"{_rel(path)} has no catalog: delete it, or start one with `extract --add {path.stem}`")
+            problems.append(f"{shown(path)} has no catalog: delete it, or start one with `extract --add {path.stem}`")
     return problems
