@@ -352,7 +352,9 @@ def test_notebook_runs_in_jupyterlab(
     notebook: Path, chromium_executable: str, jupyterlab: Any, browser_context: Any, browser_run: Any
 ) -> None:
     """Run All in JupyterLab: every cell runs, no traceback, figures and widgets drawn, widgets respond."""
-    name = notebook.name
+    # The Japanese edition lives in notebooks/ja/: its name is "ja/99_cleanup.ipynb".
+    name = f"{notebook.parent.name}/{notebook.name}" if notebook.parent.name == "ja" else notebook.name
+    stem = name.removesuffix(".ipynb").replace("/", "-")
     copy = jupyterlab.root_dir / name
     source = nbformat.read(copy, as_version=4)
     must_run = [i for i, c in enumerate(source.cells) if c.cell_type == "code" and c.source.strip()]
@@ -375,7 +377,7 @@ def test_notebook_runs_in_jupyterlab(
     outcome = "failed"
     try:
         # A workspace of its own per notebook: no other notebook is reopened (and no kernel started).
-        page.goto(jupyterlab.url(f"lab/workspaces/{notebook.stem}/tree/{name}?reset"))
+        page.goto(jupyterlab.url(f"lab/workspaces/{stem}/tree/{name}?reset"))
         page.wait_for_selector(f"{NOTEBOOK} .jp-Cell", timeout=60_000)
         phase("load lab")
         _wait_kernel_idle(page, name, deadline)
@@ -407,7 +409,7 @@ def test_notebook_runs_in_jupyterlab(
         phase("widget")
         outcome = "passed"
     finally:
-        _screenshot(page, browser_run.screenshots_dir, notebook.stem)
+        _screenshot(page, browser_run.screenshots_dir, stem)
         page.close()
         jupyterlab.shutdown_kernels_of(name)
         phase("screenshot+close")
