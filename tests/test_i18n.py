@@ -250,3 +250,16 @@ def test_japanese_figures_have_no_missing_glyphs(japanese):
 def test_the_glyph_check_would_catch_a_font_without_japanese(monkeypatch: pytest.MonkeyPatch):
     monkeypatch.setitem(matplotlib.rcParams, "font.family", ["DejaVu Sans"])
     assert _glyph_warnings("同期処理", "時間", "キュー")
+
+
+def test_under_make_test_a_missing_glyph_fails_the_cell(japanese, monkeypatch: pytest.MonkeyPatch):
+    import matplotlib.pyplot as plt
+
+    monkeypatch.setenv("WORKSHOP_STRICT_GLYPHS", "1")
+    with warnings.catch_warnings():
+        i18n.configure_fonts()
+        fig, ax = plt.subplots()
+        ax.set_title("한")  # Hangul: in neither IPAexGothic nor DejaVu Sans
+        with pytest.raises(UserWarning, match="missing from font"):
+            fig.savefig(io.BytesIO(), format="png")
+        plt.close(fig)

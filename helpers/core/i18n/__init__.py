@@ -27,6 +27,7 @@ from __future__ import annotations
 import os
 import re
 import threading
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -124,12 +125,16 @@ def reset_language() -> None:
 def configure_fonts() -> None:
     """Make matplotlib draw Japanese: register IPAexGothic (matplotlib-fontja) and use it first.
 
-    Figures drawn afterwards show Japanese titles, labels and legends.
+    Figures drawn afterwards show Japanese titles, labels and legends. With
+    ``WORKSHOP_STRICT_GLYPHS=1`` (set by ``make test``) a glyph missing from the fonts raises
+    instead of drawing an empty box, so nbval fails on every figure of the Japanese edition that has one.
     """
     import matplotlib
     import matplotlib_fontja  # noqa: F401  (importing it registers IPAexGothic with matplotlib, once)
 
     matplotlib.rcParams["font.family"] = list(JAPANESE_FONTS)
+    if os.environ.get("WORKSHOP_STRICT_GLYPHS") == "1":  # `make test`: a missing glyph fails the cell
+        warnings.filterwarnings("error", message=r"Glyph .* missing from font")
 
 
 # --------------------------------------------------------------------------- helper sentences
