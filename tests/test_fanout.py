@@ -389,7 +389,7 @@ def test_routing_table_and_expected_routes():
 
 
 def _published(oid, start, ms):
-    return fanout.Published(oid, "ACCEPTED", start, start + ms / 1000, "m", 100, publish_ms=ms / 2)
+    return fanout.Published(oid, "ACCEPTED", start, start + ms / 1000, message_id="m", size_bytes=100, publish_ms=ms / 2)
 
 
 def _labelled(fig):

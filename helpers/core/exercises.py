@@ -22,6 +22,7 @@ measured statement holds and raises :class:`ClaimFailed` (one sentence, fails nb
 from __future__ import annotations
 
 import importlib
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -38,6 +39,13 @@ class Wrong(Exception):
         self.kwargs = kwargs
         super().__init__(say(key, **kwargs))
 
+
+
+def number(answer: Any, key: str) -> float:
+    """``answer`` as a float if it is a finite int or float (not a bool); else :class:`Wrong` with ``key`` (``got=``)."""
+    if isinstance(answer, bool) or not isinstance(answer, (int, float)) or not math.isfinite(answer):
+        raise Wrong(key, got=answer)
+    return float(answer)
 
 class ClaimFailed(WorkshopError):
     """A notebook's measured claim stopped being true."""

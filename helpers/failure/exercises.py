@@ -17,7 +17,7 @@ from collections import Counter
 from typing import Any
 
 from ..core.backend import client
-from ..core.exercises import Wrong, exercise
+from ..core.exercises import Wrong, exercise, number
 from ..core.messages import say
 from ..core.resources import ensure_table
 
@@ -142,10 +142,10 @@ def max_receive_answer() -> int:
 
 @exercise("05.max_receive", solution_answer=max_receive_answer)
 def _check_max_receive(answer: Any) -> str:
-    if isinstance(answer, bool) or not isinstance(answer, (int, float)) or not math.isfinite(answer) \
-            or answer != int(answer):
+    got = number(answer, "ex.05.max_receive.not_whole")
+    if got != int(got):
         raise Wrong("ex.05.max_receive.not_whole", got=answer)
-    n = int(answer)
+    n = int(got)
     low, high = max_receive_answer(), POISON_LIMIT_S // EMAIL_VISIBILITY_S
     if n == low - 1:
         raise Wrong("ex.05.max_receive.off_by_one", got=n, want=low)
@@ -172,10 +172,8 @@ def backoff_answer() -> float:
 
 @exercise("05.backoff", solution_answer=backoff_answer)
 def _check_backoff(answer: Any) -> str:
-    if isinstance(answer, bool) or not isinstance(answer, (int, float)) or not math.isfinite(answer):
-        raise Wrong("ex.05.backoff.not_number", got=answer)
+    got = number(answer, "ex.05.backoff.not_number")
     want = backoff_answer()
-    got = float(answer)
     if math.isclose(got, want, rel_tol=1e-6):
         return say("ex.05.backoff.ok", want=want)
     if math.isclose(got, want * 1000, rel_tol=1e-6):

@@ -258,11 +258,6 @@ class StormRun:
         return len(self.calls)
 
     @property
-    def wasted_calls(self) -> int:
-        """Calls that failed (down or throttled)."""
-        return sum(1 for _, outcome in self.calls if outcome != "ok")
-
-    @property
     def last_done_s(self) -> float:
         """When the last client got through (seconds since start; NaN if none did)."""
         return max(self.done_at) if self.done_at else float("nan")

@@ -8,7 +8,7 @@ from typing import Any
 
 from ..core.limits import SNS_MAX_BYTES
 from ..core.messages import WorkshopError
-from ..shop import InvalidOrder, Order, Status
+from ..shop import Accepted, InvalidOrder, Order
 
 #: The topic every order event is published to: ``<prefix>-order-events``.
 TOPIC = "order-events"
@@ -114,7 +114,7 @@ class Event:
         return str((self.body.get("customer") or {}).get("tier", "regular"))
 
 
-def _number(value: str) -> int | float:
+def _parse_number(value: str) -> int | float:
     try:
         return int(value)
     except ValueError:
@@ -122,7 +122,7 @@ def _number(value: str) -> int | float:
 
 
 def _attr_value(data_type: str, value: Any) -> Any:
-    return _number(str(value)) if data_type.startswith("Number") else value
+    return _parse_number(str(value)) if data_type.startswith("Number") else value
 
 
 def parse_event(record: Any) -> Event:
@@ -179,25 +179,13 @@ def _unpack(record: Any) -> tuple[Any, dict[str, Any], str]:
 
 
 @dataclass
-class Published:
-    """The answer of :meth:`FanoutShop.place_order`: what the client gets back, and how fast."""
+class Published(Accepted):
+    """The answer of :meth:`FanoutShop.place_order`: an :class:`~helpers.shop.Accepted` plus the event's id and size.
 
-    order_id: str | None
-    status: str  # "ACCEPTED" or "REJECTED"
-    start: float  # time.perf_counter() when the request arrived
-    end: float  # … and when it was answered
+    ``http_status`` is stored here, not derived: ``413`` for an event over SNS's limit, ``400`` for an invalid order.
+    """
+
     message_id: str | None = None  # SNS message id of the published event
     size_bytes: int = 0  # the event's size as SNS counts it
-    error: str | None = None
-    http_status: int = 202
+    http_status: int = 202  # a field here: 413 cannot be derived from the status
     publish_ms: float = 0.0  # the Publish call alone, real ms (on moto it includes the deliveries)
-
-    @property
-    def ok(self) -> bool:
-        """True when the order was stored and its event published."""
-        return self.status == Status.ACCEPTED
-
-    @property
-    def response_ms(self) -> float:
-        """What the client waited, real ms."""
-        return (self.end - self.start) * 1000

@@ -174,7 +174,8 @@ class FanoutShop:
             )
             raise
         end = time.perf_counter()
-        return Published(order.order_id, Status.ACCEPTED, start, end, message_id, size, publish_ms=(end - t_pub) * 1000)
+        return Published(order.order_id, Status.ACCEPTED, start, end, message_id=message_id, size_bytes=size,
+                         publish_ms=(end - t_pub) * 1000)
 
     def place_many(self, payloads: Sequence[Any]) -> list[Published]:
         """Place ``payloads`` one after another (one client), as fast as the API answers."""

@@ -35,6 +35,7 @@ from ..core.sampling import DepthSampler, DepthSeries, wait_until
 from ..core.workers import Handler, WorkerPool, WorkerStats, batch_handler
 from ..shop import (
     DOWNSTREAM,
+    Accepted,
     InvalidOrder,
     LoadResult,
     Order,
@@ -46,32 +47,6 @@ from ..shop import (
 )
 
 ORDERS_QUEUE = "orders"
-
-
-@dataclass
-class Accepted:
-    """The answer of :meth:`AsyncShop.accept_order`: what the client gets back, and how fast."""
-
-    order_id: str | None
-    status: str  # "ACCEPTED" or "REJECTED"
-    start: float  # time.perf_counter() when the request arrived
-    end: float  # … and when it was answered
-    error: str | None = None
-
-    @property
-    def ok(self) -> bool:
-        """True when the order was accepted (stored and enqueued)."""
-        return self.status == Status.ACCEPTED
-
-    @property
-    def http_status(self) -> int:
-        """202 Accepted, or 400 Bad Request for an invalid order."""
-        return 202 if self.ok else 400
-
-    @property
-    def response_ms(self) -> float:
-        """What the client waited, real ms."""
-        return (self.end - self.start) * 1000
 
 
 class AsyncShop:

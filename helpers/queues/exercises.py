@@ -10,7 +10,7 @@ import json
 import math
 from typing import Any
 
-from ..core.exercises import Wrong, exercise
+from ..core.exercises import Wrong, exercise, number
 from ..core.limits import LAMBDA_VISIBILITY_FACTOR, SQS_MAX_VISIBILITY_S
 from ..core.messages import say
 from ..core.workers import batch_handler, fake_sqs_event
@@ -22,12 +22,6 @@ FUNCTION_TIMEOUT_S = 30
 BATCH_ORDERS = 250
 
 
-def _number(answer: Any, key: str) -> float:
-    if isinstance(answer, bool) or not isinstance(answer, (int, float)) or not math.isfinite(answer):
-        raise Wrong(key, got=answer)
-    return float(answer)
-
-
 # --- 03.visibility -------------------------------------------------------------------------------
 
 
@@ -37,7 +31,7 @@ def _visibility_answer() -> int:
 
 @exercise("03.visibility", solution_answer=_visibility_answer)
 def _check_visibility(answer: Any) -> str:
-    seconds = _number(answer, "ex.03.visibility.not_number")
+    seconds = number(answer, "ex.03.visibility.not_number")
     if seconds != int(seconds):
         raise Wrong("ex.03.visibility.not_whole", got=answer)
     if seconds <= FUNCTION_TIMEOUT_S:
@@ -99,7 +93,7 @@ def batch_calls(orders: int = BATCH_ORDERS, batch: int = 10) -> int:
 
 @exercise("03.batch_calls", solution_answer=batch_calls)
 def _check_batch_calls(answer: Any) -> str:
-    calls = _number(answer, "ex.03.batch_calls.not_number")
+    calls = number(answer, "ex.03.batch_calls.not_number")
     want = batch_calls()
     if calls == want:
         return say("ex.03.batch_calls.ok", want=want, orders=BATCH_ORDERS, single=3 * BATCH_ORDERS)

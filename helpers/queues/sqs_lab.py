@@ -259,11 +259,6 @@ class PollingRun:
     latencies_ms: list[float]
 
     @property
-    def empty_per_s(self) -> float:
-        """Empty receives per second."""
-        return self.stats.empty_receives / self.duration_s
-
-    @property
     def requests_per_month(self) -> float:
         """ReceiveMessage calls per month for one idle consumer at this rate."""
         return self.stats.receives / self.duration_s * SECONDS_PER_MONTH
@@ -346,11 +341,6 @@ class BatchingRun:
     def total_calls(self) -> int:
         """All SQS calls of the run."""
         return sum(self.calls.values())
-
-    @property
-    def usd_per_million_orders(self) -> float:
-        """Request cost of a million orders at this many calls per order."""
-        return self.total_calls / self.n * PRICE_PER_MILLION_REQUESTS
 
 
 @dataclass

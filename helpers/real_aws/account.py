@@ -496,13 +496,3 @@ def practice_protected_table(short: str = "practice-protected") -> str:
 def unprotect(table: str) -> None:
     """Turn deletion protection off (what you would do in the console after reading the failure)."""
     client("dynamodb").update_table(TableName=table, DeletionProtectionEnabled=False)
-
-
-def deleted_by_kind(result: CleanupResult) -> dict[str, int]:
-    """``{kind: how many deleted}`` (for the claim cell)."""
-    return dict(Counter(f.kind for f in result.report.deleted))
-
-
-def as_rows(found: list[Found]) -> list[dict[str, Any]]:
-    """Found resources as plain dicts (for display or JSON)."""
-    return [{"kind": f.kind, "name": f.name} for f in found]

@@ -67,6 +67,7 @@ from .model import (
     validate_order,
 )
 from .results import (
+    Accepted,
     BusyWindow,
     LoadResult,
     OrderResult,
@@ -92,6 +93,7 @@ from .store import (
 )
 
 __all__ = [
+    "Accepted",
     "BusyWindow",
     "DATA_DIR",
     "DEFAULT_SPEED",

@@ -13,6 +13,37 @@ from .services import DeployWindow
 
 
 @dataclass
+class Accepted:
+    """The answer of an accept path: what the client gets back, and how fast (``202 Accepted``).
+
+    The one answer type of every path that takes an order for later: the queue's
+    ``AsyncShop.accept_order`` (03), the topic's ``FanoutShop.place_order`` (04, which adds the
+    event's message id and size) and the hybrid API (06, which adds the synchronous steps).
+    ``ok``, ``http_status`` and ``response_ms`` mean the same everywhere.
+    """
+
+    order_id: str | None
+    status: str  # "ACCEPTED" or "REJECTED" (the hybrid path: "CONFIRMED", "FAILED")
+    start: float  # time.perf_counter() when the request arrived
+    end: float  # … and when it was answered
+    error: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        """True when the order was taken (stored and handed on)."""
+        return self.status == Status.ACCEPTED
+
+    @property
+    def http_status(self) -> int:
+        """202 Accepted, or 400 Bad Request for an invalid order."""
+        return 202 if self.ok else 400
+
+    @property
+    def response_ms(self) -> float:
+        """What the client waited, real ms."""
+        return (self.end - self.start) * 1000
+
+@dataclass
 class OrderResult:
     """What placing one order synchronously returned, and its spans."""
 

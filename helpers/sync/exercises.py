@@ -14,19 +14,13 @@ import math
 from collections.abc import Callable
 from typing import Any
 
-from ..core.exercises import Wrong, exercise
+from ..core.exercises import Wrong, exercise, number
 from ..core.messages import say
 from ..shop import STEPS, Span, load_profile, speed
 
 #: How far a prediction may be from Σ medians × speed: 5 % below (rounding) to 15 % above
 #: (adding the measured DynamoDB overhead, ~10 % of an order, is welcome, not wrong).
 PREDICT_LOW, PREDICT_HIGH = 0.95, 1.15
-
-
-def _number(answer: Any, key: str) -> float:
-    if isinstance(answer, bool) or not isinstance(answer, (int, float)) or not math.isfinite(answer):
-        raise Wrong(key, got=answer)
-    return float(answer)
 
 
 def _near(value: float, target: float, rel: float = 0.01) -> bool:
@@ -44,7 +38,7 @@ def predicted_ms() -> float:
 
 @exercise("01.predict", solution_answer=predicted_ms)
 def _check_predict(answer: Any) -> str:
-    got = _number(answer, "ex.01.predict.not_number")
+    got = number(answer, "ex.01.predict.not_number")
     profile = load_profile()
     want = predicted_ms()
     if PREDICT_LOW * want <= got <= PREDICT_HIGH * want:
@@ -96,7 +90,7 @@ def _check_total(answer: Any) -> str:
     got = answer(list(spans))
     if got is Ellipsis or got is None:
         raise Wrong("ex.01.total.placeholder")
-    got = _number(got, "ex.01.total.not_number")
+    got = number(got, "ex.01.total.not_number")
     want = sum(_TOTAL_STEPS_MS.values())
     durations = list(_TOTAL_STEPS_MS.values())
     if abs(got - want) <= 0.5:
@@ -134,7 +128,7 @@ def _check_speedup(answer: Any) -> str:
     if name != best.step:
         raise Wrong("ex.01.speedup.not_biggest", got=name, got_ms=profile[name].median_ms,
                     best=best.step, best_ms=best.median_ms)
-    ms = _number(saving, "ex.01.speedup.not_number")
+    ms = number(saving, "ex.01.speedup.not_number")
     factor = speed()
     want = best.median_ms / 2 * factor
     if abs(ms - want) <= 0.1 * want + 0.5:
@@ -158,12 +152,6 @@ DEPLOY_RATE_PER_S = 40
 DEPLOY_WINDOW_S = 3.0
 
 
-def _number(answer: Any, key: str) -> float:
-    if isinstance(answer, bool) or not isinstance(answer, (int, float)) or not math.isfinite(answer):
-        raise Wrong(key, got=answer)
-    return float(answer)
-
-
 # --- 02.availability ---------------------------------------------------------------------------
 
 
@@ -174,7 +162,7 @@ def chain_availability(rates: dict[str, float] = AVAILABILITY_RATES) -> float:
 
 @exercise("02.availability", solution_answer=chain_availability)
 def _check_availability(answer: Any) -> str:
-    got = _number(answer, "ex.02.availability.not_number")
+    got = number(answer, "ex.02.availability.not_number")
     want = chain_availability()
     rates = list(AVAILABILITY_RATES.values())
     if 1 < got <= 100:
@@ -204,7 +192,7 @@ def max_throughput() -> float:
 
 @exercise("02.littles_law", solution_answer=max_throughput)
 def _check_little(answer: Any) -> str:
-    got = _number(answer, "ex.02.littles_law.not_number")
+    got = number(answer, "ex.02.littles_law.not_number")
     want = max_throughput()
     if abs(got - want) <= 0.02 * want:
         return say("ex.02.littles_law.ok", want=want, concurrency=LITTLE_CONCURRENCY, seconds=LITTLE_RESPONSE_S)
@@ -229,7 +217,7 @@ def failed_in_deploy() -> float:
 
 @exercise("02.deploy", solution_answer=failed_in_deploy)
 def _check_deploy(answer: Any) -> str:
-    got = _number(answer, "ex.02.deploy.not_number")
+    got = number(answer, "ex.02.deploy.not_number")
     want = failed_in_deploy()
     if abs(got - want) <= 0.1 * want:
         return say("ex.02.deploy.ok", want=want)

@@ -35,7 +35,7 @@ import math
 import threading
 import time
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from ..core.backend import client
@@ -528,23 +528,3 @@ def not_async_table() -> Table:
         t.rows.append([say(f"checklist.not_async.{case}.when"), say(f"checklist.not_async.{case}.why"),
                        say(f"checklist.not_async.{case}.example")])
     return t
-
-
-@dataclass
-class ChecklistRun:
-    """Every quick illustration at once (what the notebook's checklist section shows)."""
-
-    ordering: OrderingResult
-    duplicates: DuplicateResult
-    dlq: DlqResult
-    size: SizeResult
-    elapsed_s: float = 0.0
-    notes: list[str] = field(default_factory=list)
-
-
-def run_all(shop: Shop) -> ChecklistRun:
-    """Run the ordering, duplicates, DLQ and size illustrations one after another (about a second on moto)."""
-    t0 = time.monotonic()
-    result = ChecklistRun(ordering_demo(), duplicates_demo(shop), dlq_demo(), size_demo(shop))
-    result.elapsed_s = time.monotonic() - t0
-    return result

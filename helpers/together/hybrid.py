@@ -32,6 +32,7 @@ from ..queues.async_shop import AsyncShop
 from ..shop import (
     DOWNSTREAM,
     STEPS,
+    Accepted,
     InvalidOrder,
     Order,
     OrderResult,
@@ -218,17 +219,12 @@ def status_document(stored: dict[str, Any]) -> dict[str, Any]:
 
 
 @dataclass
-class HybridAnswer:
-    """The answer of :meth:`HybridShop.accept_hybrid`: what the client gets back, and how fast."""
+class HybridAnswer(Accepted):
+    """The answer of :meth:`HybridShop.accept_hybrid`: an :class:`~helpers.shop.Accepted` plus the synchronous steps."""
 
-    order_id: str | None
-    status: str  # CONFIRMED, REJECTED or FAILED
-    start: float
-    end: float
     spans: list[Span] = field(default_factory=list)
     failed_step: str | None = None
     outcome: str | None = None  # the failing step's outcome ("failed", "unavailable", "out_of_stock")
-    error: str | None = None
     queued_steps: tuple[str, ...] = ()
 
     @property
@@ -244,11 +240,6 @@ class HybridAnswer:
         if self.status == Status.REJECTED:
             return 400
         return HTTP_FOR_OUTCOME.get(self.outcome or "failed", 502)
-
-    @property
-    def response_ms(self) -> float:
-        """What the client waited, real ms."""
-        return (self.end - self.start) * 1000
 
 
 class HybridShop(AsyncShop):
@@ -313,8 +304,8 @@ class HybridShop(AsyncShop):
             order, first = self.shop.accept_order(payload)
         except InvalidOrder as err:
             spans = [err.span] if err.span else []
-            return HybridAnswer(None, Status.REJECTED, start, time.perf_counter(), spans, "validate", "rejected",
-                                str(err))
+            return HybridAnswer(None, Status.REJECTED, start, time.perf_counter(), str(err), spans, "validate",
+                                "rejected")
         spans = [first]
         steps = {"validate": "ok"}
         store = self.shop.store
@@ -329,8 +320,8 @@ class HybridShop(AsyncShop):
                 steps[step] = err.outcome
                 store.set_status(order.order_id, Status.FAILED, steps=steps, failed_step=step, error=str(err))
                 self._finish(order.order_id, Status.FAILED)
-                return HybridAnswer(order.order_id, Status.FAILED, start, time.perf_counter(), spans, step,
-                                    err.outcome, str(err))
+                return HybridAnswer(order.order_id, Status.FAILED, start, time.perf_counter(), str(err), spans, step,
+                                    err.outcome)
             steps[step] = "ok"
         queued = self.queued_steps
         store.set_status(order.order_id, CONFIRMED if queued else Status.COMPLETED, steps=steps)
@@ -345,7 +336,7 @@ class HybridShop(AsyncShop):
             )
         else:
             self._finish(order.order_id, Status.COMPLETED)
-        return HybridAnswer(order.order_id, CONFIRMED, start, time.perf_counter(), spans, queued_steps=queued)
+        return HybridAnswer(order.order_id, CONFIRMED, start, time.perf_counter(), spans=spans, queued_steps=queued)
 
     # --- the synchronous path ----------------------------------------------------------------------
     def place_order_sync(self, payload: Any) -> OrderResult:
