@@ -54,11 +54,14 @@ def test_roundtrip_without_delete_is_caught(backend):
 
 
 def test_a_checker_that_crashes_on_the_answer_says_so_in_one_sentence():
-    @exercise("test.crash")
+    @exercise("test.crash", solution_answer=lambda: 1)
     def _(answer):
         return 1 / answer
 
-    ok, sentence = evaluate("test.crash", 0)
+    try:
+        ok, sentence = evaluate("test.crash", 0)
+    finally:
+        exercises._REGISTRY.pop("test.crash", None)
     assert not ok and sentence.startswith("❌ Your answer raised ZeroDivisionError")
 
 
@@ -88,3 +91,11 @@ def test_try_it_returns_the_sentence(capsys):
 def test_wrong_uses_message_keys():
     MESSAGES["en"]["test.wrong"] = "value {x} is off"
     assert str(Wrong("test.wrong", x=3)) == "value 3 is off"
+
+
+@pytest.mark.parametrize("name", exercises.registered())
+def test_printed_solution_is_the_source_of_the_runnable_one(name, capsys):
+    exercises.solution(name)
+    printed = capsys.readouterr().out
+    source = exercises.show_source(exercises._get(name).solution_answer)
+    assert source.code in printed, f"{name}: solution() must print the source of its solution_answer"

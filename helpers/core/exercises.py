@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from . import i18n
+from .display import show_source
 from .messages import WorkshopError, catalog, say
 
 
@@ -63,11 +64,13 @@ class Exercise:
 _REGISTRY: dict[str, Exercise] = {}
 
 
-def exercise(name: str, *, solution_answer: Callable[[], Any] | None = None) -> Callable:
+def exercise(name: str, *, solution_answer: Callable[[], Any]) -> Callable:
     """Register the decorated function as the checker of exercise ``name``.
 
     The checker takes the learner's answer and returns a sentence describing why it is right,
-    or raises :class:`Wrong`. ``solution_answer`` builds a correct answer (used by the tests).
+    or raises :class:`Wrong`. ``solution_answer`` builds a correct answer: the tests check the
+    checker against it, and :func:`solution` prints its source, so the solution a learner reads
+    is the one that runs. Write it as the answer a learner would write.
     """
 
     def register(fn: Callable[[Any], str]) -> Callable[[Any], str]:
@@ -137,9 +140,28 @@ def hint(name: str) -> None:
 
 
 def solution(name: str) -> None:
-    """Print one correct answer to exercise ``name``."""
-    _get(name)
+    """Show one correct answer to exercise ``name``: its explanation, then the runnable code.
+
+    The code is the real source of the exercise's ``solution_answer`` (the one the tests check),
+    never a copy that could drift from it.
+    """
+    ex = _get(name)
     print(say("solution", text=say(f"ex.{name}.solution")))
+    _display(show_source(ex.solution_answer))
+
+
+def _display(obj: Any) -> None:
+    """Show ``obj`` rich in Jupyter (syntax-highlighted), as text anywhere else."""
+    try:
+        from IPython import get_ipython
+        from IPython.display import display
+    except ImportError:  # pragma: no cover - IPython is a dependency of the notebooks
+        print(obj)
+        return
+    if get_ipython() is None:
+        print(obj)
+    else:
+        display(obj)
 
 
 def solution_answer(name: str) -> Any:
