@@ -44,11 +44,15 @@ test-fast: install
 # The same tests and notebooks over real HTTP: WORKSHOP_BACKEND=aws against a moto server on 127.0.0.1.
 # 99_cleanup runs last; then a fresh process lists the prefix again and fails unless nothing is left.
 test-endpoint: install
-	$(BIN)/python -m helpers.core.moto_endpoint -- sh -c '$(BIN)/python -m pytest tests notebooks -m "not browser" $(NBVAL) $(PYTEST) && $(BIN)/python -m helpers.core.cleanup'
+	$(BIN)/python -m helpers.core.moto_endpoint -- sh -c '$(BIN)/python -m pytest tests notebooks -m "not browser and not hub" $(NBVAL) $(PYTEST) && $(BIN)/python -m helpers.core.cleanup'
 
 
 lint: install
-	$(BIN)/ruff check helpers tests notebooks bench
+	$(BIN)/ruff check helpers tests notebooks bench hub tools
+
+# Save the notebooks' #@save cells (the lesson's code) into helpers/<chapter>/lesson.py; a test fails on drift.
+lessons: install
+	$(BIN)/python -m helpers.core.lessons
 
 bench: install
 	$(BIN)/python -m bench
@@ -71,7 +75,7 @@ test-hub: install
 load-test: install
 	$(BIN)/python -m bench.load $(LOAD)
 
-.PHONY: test-hub load-test
+.PHONY: test-hub load-test lessons
 
 # Japanese edition (README.ja.md): update the catalogs in locale/ from the English (new entries, changed
 # ones fuzzy, removed ones obsolete), then regenerate notebooks/ja/. `python -m helpers.core.i18n check`
