@@ -559,3 +559,16 @@ def test_counts_and_describe(shop):
         shop.store.count("nope")
     text = shop.describe()
     assert all(step in text for step in STEPS) and "765 ms" in text
+
+
+def test_run_steps_is_the_one_loop_and_stops_at_the_first_failure(shop):
+    """The loop the sync chain, the worker and the hybrid paths share: in order, stop at a failure, report each step."""
+    order, _ = shop.accept_order(_payload())
+    told = []
+    with shop.service("shipping").outage():
+        run = shop.run_steps(order, on_step=lambda step, outcome: told.append((step, outcome)))
+    assert run.steps == {"inventory": "ok", "payment": "ok", "shipping": "unavailable"}
+    assert run.failed_step == "shipping" and run.error is not None and run.error.outcome == "unavailable"
+    assert [s.step for s in run.spans] == ["inventory", "payment", "shipping"] and told == list(run.steps.items())
+    again = shop.run_steps(order, ["email", "points"])
+    assert again.failed_step is None and again.error is None and again.steps == {"email": "ok", "points": "ok"}

@@ -34,12 +34,10 @@ from ..core.resources import ensure_queue, purge, queue_depth
 from ..core.sampling import DepthSampler, DepthSeries, wait_until
 from ..core.workers import Handler, WorkerPool, WorkerStats, batch_handler
 from ..shop import (
-    DOWNSTREAM,
     Accepted,
     InvalidOrder,
     LoadResult,
     Order,
-    ServiceError,
     Shop,
     Status,
     percentile,
@@ -115,19 +113,15 @@ class AsyncShop:
         step when ``retry_failures`` is on.
         """
         order = Order.from_json(record.body)  # InvalidOrder for a poison message: the record fails
-        steps = {"validate": "ok"}
-        for step in DOWNSTREAM:
-            try:
-                self.shop.step_function(step)(order)
-            except ServiceError as err:
-                steps[step] = err.outcome
-                if self.retry_failures:
-                    raise
-                self.shop.store.set_status(order.order_id, Status.FAILED, steps=steps, failed_step=step,
-                                           error=str(err))
-                self._finish(order.order_id, Status.FAILED)
-                return Status.FAILED
-            steps[step] = "ok"
+        run = self.shop.run_steps(order)
+        steps = {"validate": "ok", **run.steps}
+        if run.error is not None:
+            if self.retry_failures:
+                raise run.error
+            self.shop.store.set_status(order.order_id, Status.FAILED, steps=steps, failed_step=run.failed_step,
+                                       error=str(run.error))
+            self._finish(order.order_id, Status.FAILED)
+            return Status.FAILED
         self.shop.store.set_status(order.order_id, Status.COMPLETED, steps=steps)
         self._finish(order.order_id, Status.COMPLETED)
         return Status.COMPLETED

@@ -80,6 +80,7 @@ from .services import (
 )
 from .shop import (
     Shop,
+    StepsRun,
 )
 from .speed import (
     DEFAULT_SPEED,
@@ -93,6 +94,7 @@ from .store import (
 )
 
 __all__ = [
+    "StepsRun",
     "Accepted",
     "BusyWindow",
     "DATA_DIR",

@@ -7,6 +7,7 @@ import math
 import time
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +19,16 @@ from .results import LoadResult, OrderResult, SweepPoint, percentile
 from .services import DeployWindow, Service
 from .speed import speed
 from .store import Store
+
+
+@dataclass
+class StepsRun:
+    """What :meth:`Shop.run_steps` did: each step's outcome in order, their spans, and the first failure."""
+
+    steps: dict[str, str] = field(default_factory=dict)  # step → "ok" or the failing step's outcome
+    spans: list[Span] = field(default_factory=list)
+    failed_step: str | None = None
+    error: ServiceError | None = None
 
 
 class Shop:
@@ -189,6 +200,32 @@ class Shop:
             raise WorkshopError("shop.unknown_step", step=step, valid=", ".join(DOWNSTREAM))
         return funcs[step]
 
+    def run_steps(self, order: Order, steps: Iterable[str] = DOWNSTREAM, *,
+                  on_step: Callable[[str, str], Any] | None = None) -> StepsRun:
+        """Run ``steps`` for ``order`` in order and stop at the first that fails: the one step loop.
+
+        The synchronous chain, the queue's worker and both hybrid paths share it. A failing step's
+        span and outcome are kept and the loop stops; the steps before it keep their effects
+        (nothing is undone). ``on_step(step, outcome)`` is told after every step. The order's
+        status is not written here: each caller decides what it becomes.
+        """
+        run = StepsRun()
+        for step in steps:
+            try:
+                span = self.step_function(step)(order)
+            except ServiceError as err:
+                run.steps[step] = err.outcome
+                run.spans.extend([err.span] if err.span is not None else [])
+                run.failed_step, run.error = step, err
+                if on_step is not None:
+                    on_step(step, err.outcome)
+                return run
+            run.steps[step] = "ok"
+            run.spans.append(span)
+            if on_step is not None:
+                on_step(step, "ok")
+        return run
+
     def _step(self, step: str, order: Order, effect: Callable[[Order], Any]) -> Span:
         svc = self.services[step]
         start = time.perf_counter()
@@ -217,22 +254,16 @@ class Shop:
             spans = [err.span] if err.span else []
             return OrderResult(None, Status.REJECTED, spans, start, time.perf_counter(), "validate", str(err),
                                submitted=submitted)
-        spans = [first]
-        steps = {"validate": "ok"}
-        for step in DOWNSTREAM:
-            try:
-                span = self.step_function(step)(order)
-            except ServiceError as err:
-                assert err.span is not None
-                spans.append(err.span)
-                steps[step] = err.outcome
-                before = time.perf_counter()
-                self.store.set_status(order.order_id, Status.FAILED, steps=steps, failed_step=step, error=str(err))
-                end = time.perf_counter()
-                return OrderResult(order.order_id, Status.FAILED, spans, start, end, step, str(err), order,
-                                   submitted, (end - before) * 1000)
-            spans.append(span)
-            steps[step] = "ok"
+        run = self.run_steps(order)
+        spans = [first, *run.spans]
+        steps = {"validate": "ok", **run.steps}
+        if run.failed_step is not None:
+            before = time.perf_counter()
+            self.store.set_status(order.order_id, Status.FAILED, steps=steps, failed_step=run.failed_step,
+                                  error=str(run.error))
+            end = time.perf_counter()
+            return OrderResult(order.order_id, Status.FAILED, spans, start, end, run.failed_step, str(run.error),
+                               order, submitted, (end - before) * 1000)
         before = time.perf_counter()
         self.store.set_status(order.order_id, Status.COMPLETED, steps=steps)
         end = time.perf_counter()

@@ -6,6 +6,7 @@ here, so the notebook text and the checker cannot drift apart.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from ..core.exercises import Wrong, exercise
@@ -25,17 +26,22 @@ NEW_STEPS: dict[str, str] = {
 MODES = ("sync", "async")
 
 
+
+def _has_every_key(answer: Any, keys: Iterable[str], exercise_name: str) -> None:
+    """A dict with every one of ``keys``; else :class:`Wrong` (``<exercise_name>.not_dict`` / ``.missing``)."""
+    if not isinstance(answer, dict):
+        raise Wrong(f"{exercise_name}.not_dict", kind=type(answer).__name__)
+    missing = [k for k in keys if k not in answer]
+    if missing:
+        raise Wrong(f"{exercise_name}.missing", missing=", ".join(missing))
+
 def _classify_answer() -> dict[str, str]:
     return dict(NEW_STEPS)
 
 
 @exercise("06.classify", solution_answer=_classify_answer)
 def _check_classify(answer: Any) -> str:
-    if not isinstance(answer, dict):
-        raise Wrong("ex.06.classify.not_dict", kind=type(answer).__name__)
-    missing = [k for k in NEW_STEPS if k not in answer]
-    if missing:
-        raise Wrong("ex.06.classify.missing", missing=", ".join(missing))
+    _has_every_key(answer, NEW_STEPS, "ex.06.classify")
     chosen = {k: str(v).strip().lower() for k, v in answer.items() if k in NEW_STEPS}
     bad = [f"{k}={answer[k]!r}" for k, v in chosen.items() if v not in MODES]
     if bad:
@@ -114,11 +120,7 @@ def _status_codes_answer() -> dict[str, int]:
 
 @exercise("06.status_codes", solution_answer=_status_codes_answer)
 def _check_status_codes(answer: Any) -> str:
-    if not isinstance(answer, dict):
-        raise Wrong("ex.06.status_codes.not_dict", kind=type(answer).__name__)
-    missing = [k for k in STATUS_CODES if k not in answer]
-    if missing:
-        raise Wrong("ex.06.status_codes.missing", missing=", ".join(missing))
+    _has_every_key(answer, STATUS_CODES, "ex.06.status_codes")
     for key, want in STATUS_CODES.items():
         got = answer[key]
         if isinstance(got, bool) or not isinstance(got, int):

@@ -36,7 +36,6 @@ from ..shop import (
     InvalidOrder,
     Order,
     OrderResult,
-    ServiceError,
     Shop,
     Span,
     Status,
@@ -274,17 +273,14 @@ class HybridShop(AsyncShop):
         """
         order = Order.from_json(record.body)  # InvalidOrder for a poison message: the record fails
         store = self.shop.store
-        for step in _steps_of(record):
-            try:
-                self.shop.step_function(step)(order)
-            except ServiceError as err:
-                store.mark_step(order.order_id, step, err.outcome)
-                if self.retry_failures:
-                    raise
-                store.set_status(order.order_id, Status.FAILED, failed_step=step, error=str(err))
-                self._finish(order.order_id, Status.FAILED)
-                return Status.FAILED
-            store.mark_step(order.order_id, step, "ok")
+        run = self.shop.run_steps(order, _steps_of(record),
+                                  on_step=lambda step, outcome: store.mark_step(order.order_id, step, outcome))
+        if run.error is not None:
+            if self.retry_failures:
+                raise run.error
+            store.set_status(order.order_id, Status.FAILED, failed_step=run.failed_step, error=str(run.error))
+            self._finish(order.order_id, Status.FAILED)
+            return Status.FAILED
         store.set_status(order.order_id, Status.COMPLETED)
         self._finish(order.order_id, Status.COMPLETED)
         return Status.COMPLETED
@@ -306,23 +302,16 @@ class HybridShop(AsyncShop):
             spans = [err.span] if err.span else []
             return HybridAnswer(None, Status.REJECTED, start, time.perf_counter(), str(err), spans, "validate",
                                 "rejected")
-        spans = [first]
-        steps = {"validate": "ok"}
+        run = self.shop.run_steps(order, [s for s in self.sync_steps if s != "validate"])
+        spans = [first, *run.spans]
+        steps = {"validate": "ok", **run.steps}
         store = self.shop.store
-        for step in self.sync_steps:
-            if step == "validate":
-                continue
-            try:
-                spans.append(self.shop.step_function(step)(order))
-            except ServiceError as err:
-                assert err.span is not None
-                spans.append(err.span)
-                steps[step] = err.outcome
-                store.set_status(order.order_id, Status.FAILED, steps=steps, failed_step=step, error=str(err))
-                self._finish(order.order_id, Status.FAILED)
-                return HybridAnswer(order.order_id, Status.FAILED, start, time.perf_counter(), str(err), spans, step,
-                                    err.outcome)
-            steps[step] = "ok"
+        if run.error is not None:
+            store.set_status(order.order_id, Status.FAILED, steps=steps, failed_step=run.failed_step,
+                             error=str(run.error))
+            self._finish(order.order_id, Status.FAILED)
+            return HybridAnswer(order.order_id, Status.FAILED, start, time.perf_counter(), str(run.error), spans,
+                                run.failed_step, run.error.outcome)
         queued = self.queued_steps
         store.set_status(order.order_id, CONFIRMED if queued else Status.COMPLETED, steps=steps)
         if queued:
