@@ -10,6 +10,7 @@ import subprocess
 import sys
 import textwrap
 import zipfile
+from pathlib import Path
 
 import pytest
 
@@ -27,6 +28,9 @@ def test_the_package_holds_the_helpers_data_and_powertools():
                    "aws_lambda_powertools/utilities/batch/__init__.py", "typing_extensions.py"]:
         assert needed in names, needed
     assert not [n for n in names if "__pycache__" in n or n.endswith(".pyc")]
+    root = Path(lambda_deploy.__file__).resolve().parents[2]
+    every_module = {p.relative_to(root).as_posix() for p in (root / "helpers").rglob("*.py") if "__pycache__" not in p.parts}
+    assert every_module <= names, f"subpackage modules missing from the zip: {sorted(every_module - names)[:5]}"
 
 
 def test_the_packaged_entry_point_runs_on_its_own_with_partial_batch_failures(tmp_path):
@@ -38,6 +42,8 @@ def test_the_packaged_entry_point_runs_on_its_own_with_partial_batch_failures(tm
         assert helpers.__file__.startswith({str(tmp_path)!r}), helpers.__file__
         from helpers.real_aws.lambda_deploy import lambda_handler
         from helpers.core.workers import fake_sqs_event
+        import helpers.queues.async_shop, helpers.shop.store  # what shop_record needs, from the extracted copy
+        assert helpers.queues.async_shop.__file__.startswith({str(tmp_path)!r})
         event = fake_sqs_event([json.dumps({{"fail": True}}), json.dumps({{"order_id": "o-1"}})])
         print(json.dumps(lambda_handler(event, None)))
         """
