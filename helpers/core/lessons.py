@@ -20,22 +20,13 @@ import json
 import sys
 from pathlib import Path
 
+from .exercises import CHAPTERS  # notebook number → chapter package
+
 ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOKS = ROOT / "notebooks"
 HELPERS = ROOT / "helpers"
 MARKER = "#@save"
 
-#: Notebook number → the chapter package its saved cells go to.
-CHAPTERS: dict[str, str] = {
-    "00": "setup",
-    "01": "sync",
-    "02": "sync",
-    "03": "queues",
-    "04": "fanout",
-    "05": "failure",
-    "06": "together",
-    "07": "real_aws",
-}
 
 HEADER = '''"""The lesson's code of {sources}, saved from the notebook's ``#@save`` cells.
 
