@@ -4,6 +4,7 @@ each other, a second run is a no-op, and a resource that cannot be deleted is re
 from __future__ import annotations
 
 import json
+import os
 import secrets
 import subprocess
 import sys
@@ -159,3 +160,11 @@ def test_a_resource_deleted_without_error_but_still_listed_is_named_with_a_hint(
     assert any("still listed" in line and url.rsplit("/", 1)[-1] in line for line in result.lines())
     monkeypatch.undo()
     assert real_aws.cleanup().ok
+
+
+def test_the_command_explains_itself_and_refuses_to_clean_an_empty_mock():
+    env = {k: v for k, v in os.environ.items() if k not in {"WORKSHOP_BACKEND", "AWS_ENDPOINT_URL"}}
+    helped = _run(["-m", "helpers.core.cleanup", "--help"], env)
+    assert helped.returncode == 0 and "prefix" in helped.stdout and "Traceback" not in helped.stderr
+    moto = _run(["-m", "helpers.core.cleanup", "afs-someone-1234"], env)
+    assert moto.returncode == 2 and "Nothing to clean" in moto.stdout and "WORKSHOP_BACKEND=aws" in moto.stdout

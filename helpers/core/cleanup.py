@@ -2,20 +2,33 @@
 
 Found by listing the account (prefix and tag), not from any notebook's memory, so it works from
 a fresh terminal. Safe to run twice. Exits non-zero if any resource could not be deleted.
+In moto mode there is nothing to clean from a terminal: moto's AWS lives inside one Python
+process and is gone with it, so the command says so instead of "cleaning" an empty mock.
 """
 
 from __future__ import annotations
 
+import argparse
 import sys
 
 from .backend import use_backend
+from .messages import say
 from .resources import find_resources, prefix, teardown
 
 
 def main(argv: list[str]) -> int:
-    """Tear down ``argv[0]`` (a prefix) or the attendee's own prefix, then list what remains."""
-    use_backend()
-    target = argv[0] if argv else prefix()
+    """Tear down the given prefix (or the attendee's own prefix), then list what remains."""
+    parser = argparse.ArgumentParser(
+        prog="python -m helpers.core.cleanup",
+        description="Delete every resource of a prefix on WORKSHOP_BACKEND=aws (real AWS or AWS_ENDPOINT_URL).",
+    )
+    parser.add_argument("prefix", nargs="?", help="the prefix to delete (default: your own prefix)")
+    args = parser.parse_args(argv)
+    info = use_backend()
+    if info.name == "moto":
+        print(say("cleanup_moto_nothing"))
+        return 2
+    target = args.prefix or prefix()
     report = teardown(target)
     for line in report.lines() or [f"nothing to delete for prefix {target}"]:
         print(line)

@@ -82,6 +82,11 @@ CORE: dict[str, dict[str, str]] = {
         "hint": "💡 Hint: {text}",
         "solution": "📖 Solution:\n{text}",
         "unknown_exercise": "There is no exercise {name!r}; the exercises here are: {valid}.",
+        "cleanup_moto_nothing": (
+            "Nothing to clean: the backend is moto, whose AWS lives inside one Python process and is gone when it ends. "
+            "To clean a real account or an endpoint, set WORKSHOP_BACKEND=aws (and AWS_ENDPOINT_URL for an endpoint), "
+            "or run make clean-aws."
+        ),
         "claim_ok": "✅ {claim}",
         "claim_failed": "❌ Claim no longer true: {claim}",
         "workers.bad_batch_size": (
