@@ -1,8 +1,6 @@
-"""Exercises of 01 and 02: each checker accepts its solution and answers typical mistakes with their sentence."""
+"""Exercises of 01 (02's are in test_ex_02.py): each checker accepts its solution and answers typical mistakes with their sentence."""
 
 from __future__ import annotations
-
-import math
 
 import pytest
 
@@ -10,9 +8,8 @@ from helpers.core.exercises import evaluate, solution_answer
 from helpers.core.messages import say
 from helpers.shop import load_profile, set_speed
 from helpers.sync import exercises as ex_01
-from helpers.sync import exercises as ex_02
 
-NAMES = ["01.predict", "01.total", "01.speedup", "02.availability", "02.littles_law", "02.deploy"]
+NAMES = ["01.predict", "01.total", "01.speedup"]
 
 
 @pytest.fixture(autouse=True)
@@ -66,23 +63,6 @@ WRONG = [
     ("01.speedup", ("payment", 3.0), "ex.01.speedup.off"),
     ("01.speedup", ("fraud-check", 3.0), "ex.01.speedup.unknown"),
     ("01.speedup", "payment", "ex.01.speedup.shape"),
-    ("02.availability", 0.95, "ex.02.availability.weakest"),
-    ("02.availability", 1 - sum(ex_02.AVAILABILITY_RATES.values()), "ex.02.availability.sum"),
-    ("02.availability", sum(1 - r for r in ex_02.AVAILABILITY_RATES.values()) / 5, "ex.02.availability.average"),
-    ("02.availability", 1 - ex_02.chain_availability(), "ex.02.availability.failure"),
-    ("02.availability", math.prod(ex_02.AVAILABILITY_RATES.values()), "ex.02.availability.product_of_failures"),
-    ("02.availability", 88.5, "ex.02.availability.percent"),
-    ("02.availability", 0.5, "ex.02.availability.off"),
-    ("02.littles_law", 125, "ex.02.littles_law.multiplied"),
-    ("02.littles_law", 0.05, "ex.02.littles_law.inverted"),
-    ("02.littles_law", 50, "ex.02.littles_law.concurrency"),
-    ("02.littles_law", 50 / 2500, "ex.02.littles_law.milliseconds"),
-    ("02.littles_law", 7, "ex.02.littles_law.off"),
-    ("02.deploy", 0, "ex.02.deploy.zero"),
-    ("02.deploy", 3, "ex.02.deploy.seconds"),
-    ("02.deploy", 40, "ex.02.deploy.one_second"),
-    ("02.deploy", 40 / 3, "ex.02.deploy.divided"),
-    ("02.deploy", 1000, "ex.02.deploy.off"),
 ]
 
 

@@ -1,4 +1,4 @@
-"""The sentences of 01_sync_order and 02_sync_bottlenecks, by key (merged by :mod:`helpers.core.messages`).
+"""The sentences of 01_sync_order and 02_sync_bottlenecks (exercises, harness, figures), by key (merged by :mod:`helpers.core.messages`).
 
 A plain dict and no imports: a translator edits text only.
 """
@@ -93,75 +93,145 @@ MESSAGES: dict[str, dict[str, str]] = {
         "ex.01.speedup.unscaled": "{got:.0f} ms is shop time; multiply by speed() ({speed:g}) for real ms.",
         "ex.01.speedup.off": "{got:.0f} ms is not what one order saves; it is half the step's median × speed().",
         # 02_sync_bottlenecks exercises
-        "ex.02.availability.hint": (
-            "An order succeeds only if inventory AND payment AND shipping AND email AND points all succeed. "
-            "For independent events, AND means multiply: (1 − 0.01) × (1 − 0.03) × …"
+        "ex.02.respond.hint": (
+            "Ask two questions for each situation. Is anyone hurt by it today? If not, revisit the "
+            "requirement. Must the caller have this step's result before the answer? If yes, the step "
+            "stays synchronous: make it faster or give it more capacity. If not, it can run after the answer."
         ),
-        "ex.02.availability.solution": (
-            "import math\n"
-            "my_answer = math.prod(1 - r for r in {'inventory': 0.01, 'payment': 0.03, 'shipping': 0.02, "
-            "'email': 0.05, 'points': 0.01}.values())   # 0.885: worse than the weakest step (0.95)"
+        "ex.02.respond.solution": (
+            "Revisit the requirement when nobody needs it; improve inside the synchronous chain when the "
+            "caller needs the step's result before the answer; make a step asynchronous when the caller "
+            "does not need its result at once."
         ),
-        "ex.02.availability.not_number": "give the share of orders that succeed as a number between 0 and 1; got {got!r}.",
-        "ex.02.availability.percent": "{got} looks like a percentage; give a share between 0 and 1 (e.g. 0.9 for 90 %).",
-        "ex.02.availability.ok": (
-            "{want:.3f}: the chain is less available than its weakest step ({weakest:.2f}), because every "
-            "step must succeed."
+        "ex.02.respond.shape": (
+            "give a dict from letter to choice, for example {{'A': 'requirements', 'B': 'async', ...}}; got a {kind}."
         ),
-        "ex.02.availability.weakest": (
-            "{got:.3f} is the weakest step alone. The other steps can fail too, and any of them fails the "
-            "order: multiply all the availabilities."
+        "ex.02.respond.missing": "give a choice for every situation; still missing: {letters}.",
+        "ex.02.respond.unknown": "{letter}: {got!r} is not one of the three ways; choose one of: {valid}.",
+        "ex.02.respond.ok": (
+            "each situation got the cheapest response that fits it. Asynchronous processing was right only "
+            "where the caller does not need the step's result before the answer."
         ),
-        "ex.02.availability.sum": (
-            "{got:.3f} subtracts the summed failure rates: close for tiny rates, but not exact. Multiply "
-            "the availabilities (1 − rate) instead."
+        "ex.02.respond.a": (
+            "{count} of {total} answers are not right yet. The first is A: nobody is hurt by 4 s, so agree that "
+            "4 s is fine. New code or a new architecture would cost more than it gives."
         ),
-        "ex.02.availability.average": (
-            "{got:.3f} is the average step's availability; an order needs every step, so multiply them."
+        "ex.02.respond.b": (
+            "{count} of {total} answers are not right yet. The first is B: the customer needs the stock answer "
+            "before the order is accepted, so the check stays synchronous. Make it fast inside the application, "
+            "for example with an index or a cache."
         ),
-        "ex.02.availability.failure": (
-            "{got:.3f} is the share of orders that FAIL; the question asks for the share that succeed."
+        "ex.02.respond.c": (
+            "{count} of {total} answers are not right yet. The first is C: the customer does not need the e-mail "
+            "before the answer. Send it after the order is accepted, through a queue, and an e-mail outage no "
+            "longer fails orders."
         ),
-        "ex.02.availability.product_of_failures": (
-            "{got} multiplies the failure rates: that is the chance that ALL steps fail at once. Multiply "
-            "the availabilities (1 − rate) instead."
+        "ex.02.respond.d": (
+            "{count} of {total} answers are not right yet. The first is D: the payment must be confirmed before "
+            "the answer, so it stays synchronous. Give the payment service more capacity (infrastructure)."
         ),
-        "ex.02.availability.off": "{got:.3f} is not it; multiply (1 − rate) over the five steps.",
-        "ex.02.littles_law.hint": (
-            "Little's law: L = λ × W, so λ = L / W. L is how many orders can be in progress at once "
-            "(the concurrency), W how long each one holds its slot (in seconds)."
+        "ex.02.respond.e": (
+            "{count} of {total} answers are not right yet. The first is E: points may come an hour later, so the "
+            "order need not wait for them. With a queue in between, a deploy delays points instead of failing orders."
         ),
-        "ex.02.littles_law.solution": "my_answer = 50 / 2.5   # 20 orders per second, whatever the demand",
-        "ex.02.littles_law.not_number": "give the throughput as a number of orders per second; got {got!r}.",
-        "ex.02.littles_law.ok": (
-            "{concurrency} slots each held {seconds:g} s give at most {want:g} orders/s; a faster e-mail "
-            "provider would raise it, more demand would not."
+        "ex.02.attribute.hint": (
+            "Slower answers or fewer orders per second: performance and scalability. A change or deploy that "
+            "affects the services around it: operability and maintainability. One service down, and nothing "
+            "completes: availability."
         ),
-        "ex.02.littles_law.multiplied": "{got:g}: you multiplied; throughput λ = L / W (concurrency divided by seconds per order).",
-        "ex.02.littles_law.inverted": "{got:g} is W / L, upside down: λ = L / W = concurrency / seconds per order.",
-        "ex.02.littles_law.concurrency": (
-            "{got:g} is the concurrency (orders in progress), not orders per second: each order holds a "
-            "slot for 2.5 s, so divide."
+        "ex.02.attribute.solution": (
+            "The webinar ties each problem of a synchronous chain to one quality attribute: slow answers and one "
+            "service as the limit of all (performance and scalability), a change that affects its neighbours "
+            "(operability and maintainability), one service down taking all down (availability)."
         ),
-        "ex.02.littles_law.milliseconds": "{got:g}: you used milliseconds; use W in seconds to get orders per second.",
-        "ex.02.littles_law.off": "{got:g} orders/s is not it; use λ = L / W with L = 50 and W = 2.5 s.",
-        "ex.02.deploy.hint": (
-            "Every order that reaches the loyalty step while it restarts fails. Orders reach it at the "
-            "same rate as they arrive."
+        "ex.02.attribute.shape": (
+            "give a dict from letter to attribute, for example {{'A': 'availability', ...}}; got a {kind}."
         ),
-        "ex.02.deploy.solution": "my_answer = 40 * 3.0   # 120 orders fail, though none of them needed points to be paid",
-        "ex.02.deploy.not_number": "give a number of orders; got {got!r}.",
-        "ex.02.deploy.ok": (
-            "about {want:.0f} orders fail — every order that reaches the restarting step. With a queue in "
-            "between they would wait instead (notebook 03)."
+        "ex.02.attribute.missing": "give an attribute for every incident; still missing: {letters}.",
+        "ex.02.attribute.unknown": "{letter}: {got!r} is not one of the three attributes; choose one of: {valid}.",
+        "ex.02.attribute.ok": (
+            "each incident is tied to the attribute it hurts. Section 4's three ways to respond can now be "
+            "judged by the attribute they improve."
         ),
-        "ex.02.deploy.zero": (
-            "in a synchronous chain the order waits for the loyalty service too, so orders fail while it "
-            "restarts, even though points are not what the customer is paying for."
+        "ex.02.attribute.a": (
+            "{count} of {total} answers are not right yet. The first is A: slower answers and fewer orders per "
+            "second are performance and scalability."
         ),
-        "ex.02.deploy.seconds": "{got:g} is the length of the window in seconds; how many orders arrive in it?",
-        "ex.02.deploy.one_second": "{got:g} orders arrive in one second; the restart lasts longer than that.",
-        "ex.02.deploy.divided": "{got:g}: you divided; orders in the window = arrival rate × window length.",
-        "ex.02.deploy.off": "{got:g} is not it; orders in the window = {rate} per second × {window:g} s.",
+        "ex.02.attribute.b": (
+            "{count} of {total} answers are not right yet. The first is B: a change to one service that needs "
+            "the other teams' tests and agreement hurts operability and maintainability."
+        ),
+        "ex.02.attribute.c": (
+            "{count} of {total} answers are not right yet. The first is C: one service is down and no order "
+            "completes. That is availability."
+        ),
+        "ex.02.attribute.d": (
+            "{count} of {total} answers are not right yet. The first is D: one service limits how far the "
+            "whole shop can grow. That is performance and scalability."
+        ),
+        # 02_sync_bottlenecks harness (helpers/sync/responses.py)
+        "sync.respond.calls": (
+            "{ok} of {n} calls returned · p50 {p50:.1f} ms · p95 {p95:.1f} ms · {rate:.0f} calls/s with {clients} clients"
+        ),
+        "sync.respond.option_sync": "sync, {workers} workers",
+        "sync.respond.option_async": "async accept",
+        "sync.respond.not_callable": (
+            "time_calls needs the function to call with each payload (for example accept_order, without "
+            "brackets); got a {kind}."
+        ),
+        # 02_sync_bottlenecks figures (helpers/sync/plots_02.py)
+        "sync.fig.response_y": "response time (ms, measured; speed ×{speed:g})",
+        "sync.fig.sweep.x": "{step} median latency in the profile (ms at speed 1)",
+        "sync.fig.sweep.model_rate": "model: λ = {clients} clients / W",
+        "sync.fig.sweep.measured_rate": "measured (all clients busy)",
+        "sync.fig.sweep.rate_y": "throughput (orders/s, measured)",
+        "sync.fig.sweep.rate_title": "Throughput of the whole shop",
+        "sync.fig.sweep.p50": "p50 measured",
+        "sync.fig.sweep.p95": "p95 measured",
+        "sync.fig.sweep.mean_w": "mean W measured",
+        "sync.fig.sweep.model_w": "model: mean W",
+        "sync.fig.sweep.response_title": "Response time of every order",
+        "sync.fig.sweep.title": (
+            "One slow service ({step}) limits the whole shop: {clients} clients placing orders back to back"
+        ),
+        "sync.fig.avail.alone": "{step}\nalone",
+        "sync.fig.avail.model": "model:\nproduct",
+        "sync.fig.avail.measured": "measured\nchain",
+        "sync.fig.avail.share_y": "orders or calls that succeed (%)",
+        "sync.fig.avail.share_x": "each step alone, the chain's model, and the measurement",
+        "sync.fig.avail.share_title": "Success of {n} orders",
+        "sync.fig.avail.step_x": "step where the order failed",
+        "sync.fig.avail.failed_y": "failed orders (count)",
+        "sync.fig.avail.step_title": "Any step's failure fails the whole order",
+        "sync.fig.avail.title": "Small failures multiply: the availability of a chain is a product",
+        "sync.fig.stream.completed": "completed",
+        "sync.fig.stream.failed": "failed",
+        "sync.fig.stream.window": "{service} restarting ({mode})",
+        "sync.fig.stream.reached": "reached {step}",
+        "sync.fig.stream.x": "time since the stream started (ms, measured; speed ×{speed:g})",
+        "sync.fig.stream.y": "order (in sending order)",
+        "sync.fig.stream.title": "{n} orders, one bar each from sending to answer",
+        "sync.fig.stream.title_fail": "A deploy of the {service} service fails every order that reaches it",
+        "sync.fig.stream.title_wait": "The same deploy when clients wait: nobody fails, many wait",
+        "sync.fig.failed_order.title": "An outage of {step} fails an order whose earlier steps had already run",
+        "sync.fig.options.wait_x": "p50 response time (ms, log scale)",
+        "sync.fig.options.wait_title": "What a customer waits",
+        "sync.fig.options.rate_x": "answers (orders/s, log scale)",
+        "sync.fig.options.rate_title": "Orders answered per second",
+        "sync.fig.options.outage_x": "orders answered successfully (%)",
+        "sync.fig.options.outage_title": "While the e-mail service is down",
+        "sync.fig.options.requirement_first": "requirement: {limit:.0f} ms",
+        "sync.fig.options.requirement_revisited": "revisited: {limit:.0f} ms",
+        "sync.fig.options.y": "way of running the shop",
+        "sync.fig.options.title": "The ways to respond, measured on the same sale day (speed ×{speed:g})",
+        "sync.fig.explorer.jitter": "random variation (jitter)",
+        "sync.fig.explorer.reset": "back to the profile",
+        "sync.fig.explorer.heading": "<b>median latency per step (ms at speed 1)</b>",
+        "sync.fig.explorer.status": (
+            "<b>predicted</b> Σ medians × speed {service:.0f} ms + overhead {overhead:.0f} ms = {predicted:.0f} ms · "
+            "<b>measured</b> {measured:.0f} ms · difference {difference:+.0f} ms"
+        ),
+        "sync.fig.explorer.jitter_on": " (jitter on)",
+        "sync.fig.explorer.title": "Move a slider: the response time moves by the same amount",
     },
 }

@@ -1,4 +1,6 @@
-"""Figures for the notebooks: a plain module of functions, each returning a matplotlib Figure.
+"""Figures of 01_sync_order (and the colours 02's figures share): functions returning a matplotlib Figure.
+
+02's figures are in :mod:`helpers.sync.plots_02`.
 
 Every figure has a title, labelled axes and units. Times on the axes are *measured* real
 wall-clock milliseconds (the simulated latencies are already scaled by the speed factor);
@@ -17,7 +19,7 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 from matplotlib.ticker import MaxNLocator
 
-from ..shop import STEPS, LoadResult, OrderResult, Shop, Span, SweepPoint, percentile, speed
+from ..shop import STEPS, LoadResult, OrderResult, Span, percentile, speed
 
 #: One colour per step, the same in every figure.
 STEP_COLORS: dict[str, str] = {
@@ -173,170 +175,3 @@ def step_means(results: Sequence[OrderResult] | LoadResult, *, title: str | None
     ax.set_ylabel("step")
     ax.set_title(title or f"Where the time goes ({len(rows)} completed orders)")
     return fig
-
-
-def load_sweep(points: Sequence[SweepPoint], *, title: str | None = None) -> Figure:
-    """Throughput and p50/p95 response time against one step's latency, measured vs model."""
-    if not points:
-        raise ValueError("no sweep points to draw")
-    fig, (left, right) = plt.subplots(1, 2, figsize=(11, 3.8), layout="constrained")
-    xs = [p.latency_ms for p in points]
-    step = points[0].step
-    clients = points[0].load.clients
-    left.plot(xs, [p.model_throughput_per_s for p in points], "--", color="#444444",
-              label=f"model: λ = {clients} clients / W")
-    left.plot(xs, [p.throughput_per_s for p in points], "o-", color="#4c72b0", label="measured (all clients busy)")
-    left.set_xlabel(f"{step} median latency in the profile (ms at speed 1)")
-    left.set_ylabel("throughput (orders/s, measured)")
-    left.set_title("Throughput of the whole shop")
-    left.set_ylim(0, max(max(p.model_throughput_per_s, p.throughput_per_s) for p in points) * 1.15)
-    left.legend(fontsize=8)
-    left.grid(alpha=0.3)
-    right.plot(xs, [p.load.p(50) for p in points], "o-", color="#4c72b0", label="p50 measured")
-    right.plot(xs, [p.load.p(95) for p in points], "s:", color="#c44e52", label="p95 measured")
-    right.plot(xs, [p.mean_ms for p in points], "x", color="black", markersize=8, label="mean W measured")
-    right.plot(xs, [p.model_response_ms for p in points], "--", color="#444444", label="model: mean W")
-    right.set_xlabel(f"{step} median latency in the profile (ms at speed 1)")
-    right.set_ylabel(f"response time (ms, measured; {_speed_note()})")
-    right.set_title("Response time of every order")
-    right.set_ylim(0, None)
-    right.legend(fontsize=8)
-    right.grid(alpha=0.3)
-    fig.suptitle(title or f"One slow service ({step}) caps everyone: {clients} clients placing orders back to back")
-    return fig
-
-
-def availability(
-    load: LoadResult,
-    shop: Shop,
-    *,
-    title: str | None = None,
-) -> Figure:
-    """Share of orders that succeeded vs the product of step availabilities, and failures per step."""
-    fig, (left, right) = plt.subplots(1, 2, figsize=(11, 3.6), layout="constrained")
-    steps = [s for s in STEPS if shop.service(s).failure_rate > 0]
-    names = [f"{s}\nalone" for s in steps] + ["model:\nproduct", "measured\nchain"]
-    values = [shop.service(s).availability for s in steps] + [shop.expected_availability(), load.success_share]
-    colors = [STEP_COLORS[s] for s in steps] + ["#444444", "#4c72b0"]
-    left.bar(range(len(values)), [v * 100 for v in values], color=colors)
-    for i, v in enumerate(values):
-        left.text(i, v * 100, f"{v * 100:.1f}", ha="center", va="bottom", fontsize=8)
-    left.set_xticks(range(len(values)), names, fontsize=8, rotation=0)
-    low = min(values) * 100
-    left.set_ylim(max(0, low - 10), 101)
-    left.set_ylabel("orders or calls that succeed (%)")
-    left.set_xlabel("each step alone, the chain's model, and the measurement")
-    left.set_title(f"Success of {len(load.results)} orders")
-    by_step = load.failures_by_step()
-    right.bar(range(len(STEPS)), [by_step.get(s, 0) for s in STEPS], color=[STEP_COLORS[s] for s in STEPS])
-    right.set_xticks(range(len(STEPS)), STEPS, fontsize=8)
-    right.set_xlabel("step where the order failed")
-    right.set_ylabel("failed orders (count)")
-    right.yaxis.set_major_locator(MaxNLocator(integer=True))
-    right.set_title("Any step's failure fails the whole order")
-    fig.suptitle(title or "One failure fails all: availability of a chain is a product")
-    return fig
-
-
-def orders_timeline(
-    load: LoadResult,
-    *,
-    step: str | None = None,
-    title: str | None = None,
-    ax: Any = None,
-) -> Figure:
-    """Every order of a stream as a bar from sending to answer, coloured by outcome.
-
-    Deploy windows on ``load.windows`` are shaded; ``step`` marks when each order reached it.
-    """
-    rows = load.results
-    fig, ax = _axes(ax, size=(10, max(3.2, 0.16 * len(rows) + 1.6)))
-    t0 = load.start
-    for window in load.windows:
-        ax.axvspan((window.start - t0) * 1000, (window.end - t0) * 1000, color="#e17c05", alpha=0.18)
-    for row, res in enumerate(rows):
-        begin = (res.submitted if res.submitted is not None else res.start) - t0
-        ax.barh(row, res.response_ms, left=begin * 1000, height=0.7,
-                color=OUTCOME_COLORS.get(res.status, "#c44e52"))
-        span = res.span(step) if step else None
-        if span is not None:
-            ax.plot((span.start - t0) * 1000, row, marker="|", color="black", markersize=6)
-    handles = [Patch(color=OUTCOME_COLORS["COMPLETED"], label="completed"),
-               Patch(color=OUTCOME_COLORS["FAILED"], label="failed")]
-    if load.windows:
-        w = load.windows[0]
-        handles.append(Patch(color="#e17c05", alpha=0.3, label=f"{w.service} restarting ({w.mode})"))
-    if step:
-        handles.append(plt.Line2D([], [], marker="|", color="black", linestyle="", label=f"reached {step}"))
-    ax.legend(handles=handles, fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1))
-    ax.set_yticks(range(len(rows)), [str(i + 1) if i % 5 == 4 or i == 0 else "" for i in range(len(rows))])
-    ax.invert_yaxis()
-    ax.set_xlabel(f"time since the stream started (ms, measured; {_speed_note()})")
-    ax.set_ylabel("order (in sending order)")
-    ax.set_title(title or f"{len(rows)} orders, one bar each from sending to answer")
-    ax.grid(axis="x", alpha=0.3)
-    return fig
-
-
-def latency_explorer(
-    shop: Shop, *, overhead_ms: float = 0.0, steps: Sequence[str] = STEPS, max_ms: int = 2000
-) -> Any:
-    """Sliders for each step's median latency (profile ms); every change places one order and
-    redraws its timeline with the predicted (Σ medians × speed + ``overhead_ms``) and measured
-    response time.
-
-    Returns the widget (display it, or leave it as the cell's last value). Jitter is off
-    while exploring unless the checkbox turns it on, so predicted and measured can be compared.
-    """
-    import io
-
-    import ipywidgets as widgets
-    from IPython.display import Image
-
-    sliders = {
-        s: widgets.IntSlider(
-            value=int(shop.service(s).median_ms), min=0, max=max_ms, step=10, description=s,
-            continuous_update=False, style={"description_width": "70px"},
-            layout=widgets.Layout(width="420px"),
-        )
-        for s in steps
-    }
-    jitter = widgets.Checkbox(value=False, description="random variation (jitter)")
-    reset = widgets.Button(description="back to the profile", icon="undo", layout=widgets.Layout(width="190px"))
-    out = widgets.Output()
-    status = widgets.HTML()
-
-    def redraw(_change: Any = None) -> None:
-        for s, slider in sliders.items():
-            shop.configure(s, median_ms=slider.value)
-        shop.set_jitter(jitter.value)
-        service_ms = shop.predicted_ms()
-        predicted = service_ms + overhead_ms
-        result = shop.place_order_sync(shop.sample_orders(1)[0])
-        status.value = (
-            f"<b>predicted</b> Σ medians × speed {service_ms:.0f} ms + overhead {overhead_ms:.0f} ms = "
-            f"{predicted:.0f} ms · <b>measured</b> {result.response_ms:.0f} ms · difference "
-            f"{result.response_ms - predicted:+.0f} ms{' (jitter on)' if jitter.value else ''}"
-        )
-        fig = timeline(result, predicted_ms=predicted, title="Move a slider: the response time moves by the same amount")
-        buf = io.BytesIO()
-        fig.savefig(buf, format="png", dpi=90)
-        plt.close(fig)
-        out.outputs = ()  # replace the picture (works from a widget callback, in any thread)
-        out.append_display_data(Image(data=buf.getvalue(), format="png"))
-
-    def back(_button: Any) -> None:
-        for s, slider in sliders.items():
-            slider.unobserve(redraw, "value")
-            slider.value = int(shop.profile[s].median_ms)
-            slider.observe(redraw, "value")
-        redraw()
-
-    for slider in sliders.values():
-        slider.observe(redraw, "value")
-    jitter.observe(redraw, "value")
-    reset.on_click(back)
-    redraw()
-    controls = widgets.VBox([widgets.HTML("<b>median latency per step (ms at speed 1)</b>"), *sliders.values(),
-                             widgets.HBox([jitter, reset])])
-    return widgets.VBox([widgets.HBox([controls]), status, out])
