@@ -8,7 +8,7 @@ from helpers.core.exercises import evaluate, missing_texts, solution_answer
 from helpers.fanout import FanoutShop
 
 
-@pytest.mark.parametrize("name", ["04.predict_routes", "04.filter_policy"])
+@pytest.mark.parametrize("name", ["04.queue_or_topic", "04.predict_routes", "04.filter_policy"])
 def test_the_solution_is_right(name):
     ok, sentence = evaluate(name, solution_answer(name))
     assert ok, sentence
@@ -16,6 +16,36 @@ def test_the_solution_is_right(name):
 
 def test_every_04_exercise_has_hint_and_solution_texts():
     assert not [k for k in missing_texts() if k.startswith("ex.04.")]
+
+
+RIGHT_CHOICES = {"a": "topic", "b": "queue", "c": "topic", "d": "queue", "e": "topic"}
+
+
+@pytest.mark.parametrize(
+    ("answer", "words"),
+    [
+        ({**RIGHT_CHOICES, "a": "queue"}, "three services each need every order"),
+        ({**RIGHT_CHOICES, "b": "topic"}, "printed three times"),
+        ({**RIGHT_CHOICES, "c": "queue"}, "publisher does not change"),
+        ({**RIGHT_CHOICES, "d": "topic"}, "at its own pace"),
+        ({**RIGHT_CHOICES, "e": "queue"}, "its own filter policy"),
+        ({**RIGHT_CHOICES, "b": "topic", "d": "topic"}, "2 of your choices"),
+        ({k: v for k, v in RIGHT_CHOICES.items() if k != "c"}, "no choice for c"),
+        ({**RIGHT_CHOICES, "f": "queue"}, "not a need in the table"),
+        ({**RIGHT_CHOICES, "a": "both"}, "write \"queue\" or \"topic\""),
+        ({**RIGHT_CHOICES, "a": ...}, "replace every ..."),
+        (["topic", "queue"], "dict from letter to choice"),
+    ],
+)
+def test_queue_or_topic_wrong_answers_get_a_reason(answer, words):
+    ok, sentence = evaluate("04.queue_or_topic", answer)
+    assert not ok and words in sentence, sentence
+
+
+def test_queue_or_topic_accepts_service_names_and_capitals():
+    ok, sentence = evaluate("04.queue_or_topic", {"A": "SNS topic", "b": "SQS", "c": "Topic", "d": "queue",
+                                                  "e": "sns"})
+    assert ok, sentence
 
 
 RIGHT_ROUTES = {"express-shipping": {"A", "C", "E"}, "fraud-review": {"F"}, "gold-gift": {"A", "C"}}

@@ -12,10 +12,11 @@ import pytest
 
 from helpers import fanout
 from helpers.core.backend import client
+from helpers.core.diagrams import read_subscriptions
 from helpers.core.messages import WorkshopError
 from helpers.core.resources import prefix, queue_arn, queue_depth
 from helpers.core.workers import fake_sqs_event
-from helpers.fanout import Event, FanoutShop, build_event, parse_event, read_topology
+from helpers.fanout import Event, FanoutShop, build_event, parse_event
 from helpers.shop import Shop, speed_factor
 
 
@@ -203,19 +204,32 @@ def test_an_invalid_order_is_400_and_nothing_is_published(fshop, shop):
     assert all(sum(queue_depth(s.queue_url).values()) == 0 for s in fshop.subscribers.values())
 
 
-def test_topology_is_read_back_from_sns(fshop):
+def _subscribed(topic_arn):
+    """short name → subscription, as SNS reports them."""
+    return {s.name.removeprefix(prefix() + "-"): s for s in read_subscriptions(topic_arn)}
+
+
+def test_subscriptions_carry_the_filter_policy_and_delivery_mode(fshop):
     fshop.add_subscriber("express", filter_policy={"shipping_speed": ["express"]}, raw=True)
-    topo = {s.short_name(prefix()): s for s in read_topology(fshop.topic_arn)}
+    topo = _subscribed(fshop.topic_arn)
     assert {"shipping", "email", "points", "express"} <= set(topo)
     assert topo["express"].filter_policy == {"shipping_speed": ["express"]} and topo["express"].raw
     assert topo["shipping"].filter_policy is None and not topo["shipping"].raw
     assert topo["shipping"].endpoint == queue_arn(fshop["shipping"].queue_url)
 
 
+def test_subscribing_again_applies_the_new_filter(fshop):
+    fshop.add_subscriber("express", filter_policy={"shipping_speed": ["express"]})
+    fshop.add_subscriber("express", filter_policy={"shipping_speed": ["standard"]}, raw=True)
+    topo = _subscribed(fshop.topic_arn)
+    assert topo["express"].filter_policy == {"shipping_speed": ["standard"]} and topo["express"].raw
+    assert [s.name for s in read_subscriptions(fshop.topic_arn)].count(f"{prefix()}-express") == 1
+
+
 def test_remove_subscriber_unsubscribes(fshop):
     fshop.add_subscriber("temp")
     fshop.remove_subscriber("temp")
-    assert "temp" not in {s.queue_name.rsplit("-", 1)[-1] for s in read_topology(fshop.topic_arn)}
+    assert "temp" not in _subscribed(fshop.topic_arn)
     with pytest.raises(WorkshopError, match="no subscriber"):
         fshop.remove_subscriber("temp")
 
@@ -422,23 +436,82 @@ def test_every_figure_has_titles_and_labels():
     assert not routes.as_predicted
     _labelled(pf.routing(routes))
     _labelled(pf.sizes(300 * 1024))
-    sub = fanout.SubscriptionInfo("arn:aws:sns:r:1:t:1", "sqs", "arn:aws:sqs:r:1:p-shipping", True,
-                                  {"total_amount": [{"numeric": [">=", 20000]}]}, "MessageAttributes")
-    _labelled(pf.topology([sub], prefix="p"))
 
 
 def test_queue_policy_lets_the_topic_send(fshop):
-    policy = fanout.queue_policy(fshop["shipping"].queue_url)
-    statement = policy["Statement"][0]
+    attrs = client("sqs").get_queue_attributes(QueueUrl=fshop["shipping"].queue_url, AttributeNames=["Policy"])
+    statement = json.loads(attrs["Attributes"]["Policy"])["Statement"][0]
     assert statement["Effect"] == "Allow" and statement["Action"] == "sqs:SendMessage"
     assert statement["Principal"] == {"Service": "sns.amazonaws.com"}
-    assert fshop.topic_arn in statement["Condition"]["ArnEquals"]["aws:SourceArn"]
+    assert statement["Condition"]["ArnEquals"]["aws:SourceArn"] == fshop.topic_arn
     assert statement["Resource"] == queue_arn(fshop["shipping"].queue_url)
 
 
 def test_create_removes_subscriptions_left_by_an_earlier_run(shop, fshop):
     fshop.add_subscriber("leftover")
     kept = FanoutShop.create(shop, keep_other_subscriptions=True)
-    assert "leftover" in {s.short_name(prefix()) for s in kept.topology()}
+    assert "leftover" in _subscribed(kept.topic_arn)
     fresh = FanoutShop.create(shop)
-    assert {s.short_name(prefix()) for s in fresh.topology()} == set(fanout.SERVICES)
+    assert set(_subscribed(fresh.topic_arn)) == set(fanout.SERVICES)
+
+
+# --- the notebook hands its own functions and resources to the harness ------------------------------
+
+
+def test_the_harness_takes_the_topic_queues_and_functions_the_notebook_made(shop):
+    from helpers.core.resources import name
+    from helpers.fanout import lesson
+
+    sns, sqs = client("sns"), client("sqs")
+    topic_arn = sns.create_topic(Name=name("nb-events"))["TopicArn"]
+    queues = {s: sqs.create_queue(QueueName=name(f"nb-{s}"))["QueueUrl"] for s in ("shipping", "email")}
+    leftover = sqs.create_queue(QueueName=name("nb-leftover"))["QueueUrl"]
+    for url in [*queues.values(), leftover]:
+        lesson.subscribe_queue(sns, sqs, topic_arn, url)
+    published, subscribed = [], []
+
+    def my_publish(sns, topic_arn, order, **kw):
+        published.append(order.order_id)
+        return lesson.publish_order_event(sns, topic_arn, order, **kw)
+
+    def my_subscribe(*args, **kw):
+        subscribed.append(kw)
+        return lesson.subscribe_queue(*args, **kw)
+
+    named = {"shipping": queues["shipping"], "email": queues["email"]}
+    fshop = FanoutShop(shop, topic_arn, named, subscribe=my_subscribe, publish=my_publish)
+    assert set(fshop.subscribers) == {"shipping", "email"}
+    assert {s.endpoint for s in read_subscriptions(topic_arn)} == {queue_arn(u) for u in queues.values()}
+    answer = fshop.place_order(fshop.sample_orders(1)[0])
+    assert answer.ok and published == [answer.order_id]
+    assert all(len(receive_all(u)) == 1 for u in queues.values())
+    fshop.add_subscriber("nb-audit", filter_policy={"shipping_speed": ["express"]})
+    assert subscribed == [{"raw": False, "filter_policy": {"shipping_speed": ["express"]}, "scope": "MessageAttributes"}]
+
+
+def test_the_harness_refuses_a_queue_that_is_not_subscribed(shop):
+    from helpers.core.resources import name
+
+    topic_arn = client("sns").create_topic(Name=name("nb-empty"))["TopicArn"]
+    url = client("sqs").create_queue(QueueName=name("nb-lonely"))["QueueUrl"]
+    with pytest.raises(WorkshopError, match="not subscribed"):
+        FanoutShop(shop, topic_arn, {"shipping": url})
+
+
+def test_the_saved_event_carries_a_number_attribute_and_the_whole_order(shop):
+    from helpers.fanout import lesson
+
+    order = shop.validate({"customer_id": "cust-mei", "items": [{"product_id": "whisk", "quantity": 2}]})
+    message, attrs = lesson.build_event(order, shipping="express", gift_message="おめでとう")
+    body = json.loads(message)
+    assert body["gift_message"] == "おめでとう" and body["customer"]["tier"] == "gold"
+    assert attrs["total_amount"]["DataType"] == "Number" and attrs["event_type"]["StringValue"] == "OrderPlaced"
+    assert "gift_message" not in json.loads(lesson.build_event(order)[0])
+
+
+def test_deploy_run_leaves_filtered_services_out(fshop):
+    fshop.add_subscriber("express", filter_policy={"shipping_speed": ["express"]})
+    with speed_factor(0):
+        run = fanout.deploy_run(fshop, 6, interval_ms=10)
+    assert set(run.processed) == set(fanout.SERVICES) and set(run.depth) == set(fanout.SERVICES)
+    assert fshop.unfiltered() == list(fanout.SERVICES)

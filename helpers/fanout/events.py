@@ -36,31 +36,6 @@ def customer_tier(customer_id: str) -> str:
     return CUSTOMER_TIERS.get(customer_id, "regular")
 
 
-def build_event(order: Order, *, shipping: str = "standard", gift_message: str = "") -> tuple[str, dict[str, Any]]:
-    """The "OrderPlaced" event for ``order``: ``(message JSON, SNS message attributes)``.
-
-    The body carries the whole order (subscribers need nothing else) plus the routing facts;
-    the attributes repeat the facts subscribers filter on: ``event_type``, ``shipping_speed``,
-    ``customer_tier`` (String) and ``total_amount`` (Number, yen).
-    """
-    tier = customer_tier(order.customer_id)
-    body: dict[str, Any] = {
-        "event_type": EVENT_TYPE,
-        "order": order.to_dict(),
-        "shipping": {"speed": shipping},
-        "customer": {"id": order.customer_id, "tier": tier},
-    }
-    if gift_message:
-        body["gift_message"] = gift_message
-    attributes = {
-        "event_type": {"DataType": "String", "StringValue": EVENT_TYPE},
-        "shipping_speed": {"DataType": "String", "StringValue": shipping},
-        "customer_tier": {"DataType": "String", "StringValue": tier},
-        "total_amount": {"DataType": "Number", "StringValue": str(order.total_jpy)},
-    }
-    return json.dumps(body, ensure_ascii=False, sort_keys=True), attributes
-
-
 def event_size(message: str, attributes: dict[str, Any] | None = None) -> int:
     """Bytes SNS counts against its limit: the UTF-8 message plus every attribute's name, type and value."""
     size = len(message.encode("utf-8"))

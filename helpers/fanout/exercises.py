@@ -1,4 +1,4 @@
-"""Exercises of 04_pubsub_fanout: predict the routing, write a filter policy, add a subscriber.
+"""Exercises of 04_pubsub_fanout: queue or topic, predict the routing, write a filter policy, add a subscriber.
 
 The rules each statement gives are constants here, so the notebook text and the checker cannot
 drift apart. Filter policies are judged with :func:`helpers.fanout.policy_matches` on the real
@@ -15,11 +15,60 @@ from typing import Any
 from ..core.exercises import Wrong, exercise
 from ..core.messages import WorkshopError, say
 from ..shop import Order
-from .demos import ROUTING_ORDERS, ROUTING_SUBSCRIBERS, expected_routes, routing_table
-from .events import build_event
 from .filters import event_facts, policy_matches
+from .lesson import FILTERED_SERVICES, build_event
 from .publisher import FanoutShop
+from .routing import ROUTING_ORDERS, expected_routes, routing_table
 from .subscribers import Subscriber
+
+# --- 04.queue_or_topic ---------------------------------------------------------------------------
+
+#: The needs of the exercise (the table in the notebook), by letter → the right choice.
+NEEDS: dict[str, str] = {"a": "topic", "b": "queue", "c": "topic", "d": "queue", "e": "topic"}
+_CHOICES = {"queue": "queue", "sqs": "queue", "topic": "topic", "sns": "topic"}
+
+
+def _choice(value: Any) -> str | None:
+    """``"queue"`` or ``"topic"`` from an answer such as "Topic", "SNS topic" or "sqs"; None otherwise."""
+    if not isinstance(value, str):
+        return None
+    found = {_CHOICES[w] for w in value.lower().replace("-", " ").split() if w in _CHOICES}
+    return found.pop() if len(found) == 1 else None
+
+
+def _queue_or_topic_answer() -> dict[str, str]:
+    my_choices = {
+        "a": "topic",  # three services, each needs every order
+        "b": "queue",  # three workers share one job; a topic would print each label three times
+        "c": "topic",  # a new subscriber, and the publisher does not change
+        "d": "queue",  # one service takes a burst at its own pace
+        "e": "topic",  # a filter policy on the courier's subscription; the others get everything
+    }
+    return my_choices
+
+
+@exercise("04.queue_or_topic", solution_answer=_queue_or_topic_answer)
+def _check_queue_or_topic(answer: Any) -> str:
+    if not isinstance(answer, dict):
+        raise Wrong("ex.04.queue_or_topic.not_dict", kind=type(answer).__name__)
+    given = {str(k).strip().lower(): v for k, v in answer.items()}
+    if any(v is Ellipsis for v in given.values()):
+        raise Wrong("ex.04.queue_or_topic.unfilled")
+    missing = [k for k in NEEDS if k not in given]
+    if missing:
+        raise Wrong("ex.04.queue_or_topic.missing", letters=", ".join(missing))
+    unknown = sorted(set(given) - set(NEEDS))
+    if unknown:
+        raise Wrong("ex.04.queue_or_topic.unknown", letters=", ".join(unknown))
+    for letter in NEEDS:
+        if _choice(given[letter]) is None:
+            raise Wrong("ex.04.queue_or_topic.not_choice", letter=letter, got=given[letter])
+    wrong = [k for k, want in NEEDS.items() if _choice(given[k]) != want]
+    if wrong:
+        first = wrong[0]
+        raise Wrong("ex.04.queue_or_topic.wrong", n=len(wrong), letter=first, want=NEEDS[first],
+                    why=say(f"ex.04.queue_or_topic.why_{first}"))
+    return say("ex.04.queue_or_topic.ok", n=len(NEEDS))
 
 # --- 04.predict_routes ---------------------------------------------------------------------------
 
@@ -41,7 +90,12 @@ def _labels(value: Any) -> set[str] | None:
 
 
 def _routes_answer() -> dict[str, set[str]]:
-    return expected_routes()
+    my_prediction = {
+        "express-shipping": {"A", "C", "E"},  # shipping = express
+        "fraud-review": {"F"},  # 26,000 yen; C is 19,200, just under 20,000
+        "gold-gift": {"A", "C"},  # aiko and mei are gold; D and F are silver
+    }
+    return my_prediction
 
 
 @exercise("04.predict_routes", solution_answer=_routes_answer)
@@ -67,7 +121,7 @@ def _check_routes(answer: Any) -> str:
             label = (extra or lost)[0]
             key = "ex.04.predict_routes.extra" if extra else "ex.04.predict_routes.missed"
             raise Wrong(key, name=name, label=label, why=_why(name, rows[label]),
-                        policy=json.dumps(ROUTING_SUBSCRIBERS[name][0]))
+                        policy=json.dumps(FILTERED_SERVICES[name][0]))
     total = sum(len(v) for v in expected.values())
     return say("ex.04.predict_routes.ok", n=total, orders=len(ROUTING_ORDERS))
 
@@ -100,7 +154,11 @@ def gift_rule(tier: str, total: int) -> bool:
 
 
 def _policy_answer() -> dict[str, Any]:
-    return {"customer_tier": list(GIFT_TIERS), "total_amount": [{"numeric": [">=", GIFT_MIN_JPY]}]}
+    my_policy = {
+        "customer_tier": ["gold", "silver"],  # one list: OR
+        "total_amount": [{"numeric": [">=", 5000]}],  # another key: AND; the number without quotes
+    }
+    return my_policy
 
 
 def _quoted_number(policy: dict[str, Any], threshold: int) -> bool:
@@ -152,8 +210,15 @@ def review_rule(tier: str, total: int) -> bool:
 
 
 def _reviews_answer() -> Subscriber:
-    fshop = FanoutShop.create(services={})
-    return fshop.add_subscriber(REVIEW_NAME, filter_policy={"total_amount": [{"numeric": [">=", REVIEW_MIN_JPY]}]})
+    fshop = FanoutShop.create(services={}, topic="ex04-events")  # in the notebook: the fshop you already have
+    review_requests = []
+
+    def ask_for_review(event):
+        review_requests.append(event.order_id)
+
+    reviews = fshop.add_subscriber("reviews", ask_for_review,
+                                   filter_policy={"total_amount": [{"numeric": [">=", 10000]}]})
+    return reviews
 
 
 @exercise("04.reviews", solution_answer=_reviews_answer)

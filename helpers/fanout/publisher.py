@@ -1,37 +1,64 @@
-"""The publisher: :class:`FanoutShop` validates, stores, announces the order once, and owns the subscribers."""
+"""The publisher: :class:`FanoutShop` validates, stores, announces the order once, and owns the subscribers.
+
+The AWS calls of the lesson are not made here: the notebook writes them (``subscribe_queue`` and
+``publish_order_event`` in :mod:`helpers.fanout.lesson`) and hands them over. This module runs them
+in an experiment: it keeps the queues empty between runs, answers 202 / 400 / 413, and starts the
+workers.
+"""
 
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from ..core.backend import client
 from ..core.messages import WorkshopError
-from ..core.resources import ensure_queue, ensure_topic, purge, queue_arn, subscribe_queue
+from ..core.resources import _paginate, ensure_queue, ensure_topic, purge, queue_arn
 from ..core.sampling import wait_until
 from ..shop import InvalidOrder, Shop, Status
-from .events import (
-    SERVICES,
-    SHIPPING_SPEEDS,
-    TOPIC,
-    Event,
-    Published,
-    build_event,
-    check_event_size,
-    event_size,
-)
-from .subscribers import RecordFn, Subscriber, SubscriptionInfo, _check_name, read_topology
+from .events import SERVICES, SHIPPING_SPEEDS, TOPIC, Event, Published, check_event_size, event_size
+from .lesson import build_event, publish_order_event, subscribe_queue
+from .subscribers import RecordFn, Subscriber, _check_name
+
+#: ``subscribe(sns, sqs, topic_arn, queue_url, *, raw, filter_policy, scope) -> subscription ARN``
+SubscribeFn = Callable[..., str]
+#: ``publish(sns, topic_arn, order, *, shipping, gift_message) -> message id``
+PublishFn = Callable[..., str]
 
 
 class FanoutShop:
-    """The order API that publishes one event per order, and the services subscribed to it."""
+    """The order API that publishes one event per order, and the services subscribed to it.
 
-    def __init__(self, shop: Shop, topic_arn: str, *, visibility_timeout: int = 30) -> None:
+    ``queues`` (service → URL) are queues the notebook already subscribed to the topic; each one's
+    workers run the domain step of the same name (``shipping``, ``email``, ``points``). The
+    queues are emptied, and subscriptions of the topic to other queues (left by an earlier run)
+    are removed unless ``keep_other_subscriptions``: "Run All" twice starts from the same place.
+    ``subscribe`` and ``publish`` are the notebook's functions (default: the saved ones).
+    """
+
+    def __init__(self, shop: Shop, topic_arn: str, queues: dict[str, str] | None = None, *,
+                 subscribe: SubscribeFn | None = None, publish: PublishFn | None = None,
+                 visibility_timeout: int = 30, keep_other_subscriptions: bool = False) -> None:
         self.shop = shop
         self.topic_arn = topic_arn
+        self.subscribe = subscribe or subscribe_queue
+        self.publish = publish or publish_order_event
         self.visibility_timeout = visibility_timeout
         self.subscribers: dict[str, Subscriber] = {}
+        given = dict(queues or {})
+        found = self._subscriptions()
+        arns = {url: queue_arn(url) for url in given.values()}
+        if not keep_other_subscriptions:
+            for endpoint, sub_arn in found.items():
+                if endpoint not in arns.values():
+                    client("sns").unsubscribe(SubscriptionArn=sub_arn)
+        for name, url in given.items():
+            _check_name(name)
+            if arns[url] not in found:
+                raise WorkshopError("fanout.not_subscribed", name=name)
+            purge(url)
+            self.subscribers[name] = Subscriber(name, url, found[arns[url]], self.step_record_fn(name), owner=self)
 
     @classmethod
     def create(
@@ -45,28 +72,24 @@ class FanoutShop:
         raw: bool = False,
         keep_other_subscriptions: bool = False,
     ) -> FanoutShop:
-        """The shop, its topic ``<prefix>-order-events`` and one subscribed queue per service.
+        """The shop, its topic ``<prefix>-<topic>`` and one subscribed queue per service, for later notebooks.
 
-        ``services`` maps a queue short name to the domain step it runs (``"shipping"``,
-        ``"email"``, ``"points"``, …) or lists step names. Everything is created or reused, and
-        the queues are emptied; subscriptions of the topic to other queues (left by an earlier
-        run, e.g. ``analytics``) are removed unless ``keep_other_subscriptions``. So "Run All"
-        twice starts from the same place.
+        ``services`` maps a queue short name to the domain step it runs, or lists step names.
+        ``queue_options`` gives per-service queue settings, e.g. ``{"email": {"dlq": True,
+        "max_receive_count": 3, "visibility_timeout": 2}}`` (see :meth:`add_subscriber`).
         """
-        shop = shop or Shop.create()
-        fshop = cls(shop, ensure_topic(topic), visibility_timeout=visibility_timeout)
+        fshop = cls(shop or Shop.create(), ensure_topic(topic), visibility_timeout=visibility_timeout,
+                    keep_other_subscriptions=keep_other_subscriptions)
         chosen = dict(services) if isinstance(services, dict) else {s: s for s in services}
-        if not keep_other_subscriptions:
-            from ..core.resources import name as full_name
-
-            wanted = {full_name(n) for n in chosen}
-            for sub in read_topology(fshop.topic_arn):
-                if sub.queue_name not in wanted:
-                    client("sns").unsubscribe(SubscriptionArn=sub.subscription_arn)
         options = queue_options or {}
         for name, step in chosen.items():
             fshop.add_subscriber(name, step=step, raw=raw, queue_options=options.get(name))
         return fshop
+
+    def _subscriptions(self) -> dict[str, str]:
+        """The topic's confirmed subscriptions: endpoint ARN → subscription ARN."""
+        subs = _paginate(client("sns"), "list_subscriptions_by_topic", "Subscriptions", TopicArn=self.topic_arn)
+        return {s["Endpoint"]: s["SubscriptionArn"] for s in subs if s["SubscriptionArn"].startswith("arn:")}
 
     # --- subscribers ----------------------------------------------------------------------------
     def step_record_fn(self, step: str) -> RecordFn:
@@ -95,8 +118,10 @@ class FanoutShop:
         ``record_fn(event)`` is the service's work per :class:`Event`; or give ``step`` to run a
         domain step; with neither, events are only counted (e.g. analytics). ``filter_policy``
         (with ``filter_scope`` ``"MessageAttributes"`` or ``"MessageBody"``) limits which events
-        the queue gets; ``raw`` turns on raw message delivery. The queue is emptied. Start its
-        workers with ``.start()``.
+        the queue gets; ``raw`` turns on raw message delivery. ``queue_options``: ``dlq=True``
+        creates ``<prefix>-<name>-dlq`` and attaches it; any other key goes to
+        :func:`helpers.core.resources.ensure_queue`. The queue is emptied and subscribed with
+        :attr:`subscribe`. Start its workers with ``.start()``.
         """
         _check_name(name)
         if filter_scope not in ("MessageAttributes", "MessageBody"):
@@ -117,8 +142,12 @@ class FanoutShop:
         opts.setdefault("visibility_timeout", self.visibility_timeout)
         url = ensure_queue(name, **opts)
         purge(url)
-        sub_arn = subscribe_queue(self.topic_arn, url, filter_policy=filter_policy, filter_scope=filter_scope, raw=raw)
-        sub = Subscriber(name, url, sub_arn, record_fn, dlq_url=dlq_url, owner=self)
+        existing = self._subscriptions().get(queue_arn(url))
+        if existing:  # a new filter or delivery mode: subscribe afresh (AWS refuses changed attributes)
+            client("sns").unsubscribe(SubscriptionArn=existing)
+        sub_arn = self.subscribe(client("sns"), client("sqs"), self.topic_arn, url, raw=raw,
+                                 filter_policy=filter_policy, scope=filter_scope)
+        sub = Subscriber(name, url, sub_arn, record_fn, dlq_url=dlq_url, owner=self, filter_policy=filter_policy)
         self.subscribers[name] = sub
         return sub
 
@@ -130,7 +159,7 @@ class FanoutShop:
         sub.stop()
         try:
             client("sns").unsubscribe(SubscriptionArn=sub.subscription_arn)
-        except Exception as exc:  # already gone (e.g. removed by FanoutShop.create): that is the goal
+        except Exception as exc:  # already gone (e.g. removed by a new FanoutShop): that is the goal
             if getattr(exc, "response", {}).get("Error", {}).get("Code") not in ("NotFound", "NotFoundException"):
                 raise
 
@@ -141,7 +170,7 @@ class FanoutShop:
 
     # --- publish ---------------------------------------------------------------------------------
     def place_order(self, payload: Any) -> Published:
-        """Validate → size check → store ``ACCEPTED`` → ``Publish`` the event → answer 202.
+        """Validate → size check → store ``ACCEPTED`` → :attr:`publish` the event → answer 202.
 
         Never raises for bad input: an invalid order is answered 400 and an event over SNS's
         256 KiB limit 413, each with one sentence, and in both cases nothing is stored or
@@ -162,12 +191,9 @@ class FanoutShop:
             return Published(oid, Status.REJECTED, start, time.perf_counter(), size_bytes=size, error=str(err),
                              http_status=code)
         order, _span = self.shop.accept_order({**payload, "order_id": order.order_id})  # simulated latency + store
-        message, attrs = build_event(order, shipping=shipping, gift_message=gift)
         t_pub = time.perf_counter()
         try:
-            message_id = client("sns").publish(TopicArn=self.topic_arn, Message=message, MessageAttributes=attrs)[
-                "MessageId"
-            ]
+            message_id = self.publish(client("sns"), self.topic_arn, order, shipping=shipping, gift_message=gift)
         except Exception:
             client("dynamodb").delete_item(
                 TableName=self.shop.store.tables["orders"], Key={"order_id": {"S": order.order_id}}
@@ -217,15 +243,14 @@ class FanoutShop:
         subs = [self[s] for s in (services if services is not None else list(self.subscribers))]
         return wait_until(lambda: all(sub.processed(ids) == len(ids) for sub in subs), timeout)
 
+    def unfiltered(self) -> list[str]:
+        """The subscribers without a filter policy: each of them gets every event."""
+        return [name for name, sub in self.subscribers.items() if sub.filter_policy is None]
+
     def reset_counts(self) -> None:
         """Forget every subscriber's counts."""
         for sub in self.subscribers.values():
             sub.reset_counts()
-
-    # --- read back ------------------------------------------------------------------------------
-    def topology(self) -> list[SubscriptionInfo]:
-        """The topic's subscriptions as SNS reports them (see :func:`read_topology`)."""
-        return read_topology(self.topic_arn)
 
 
 def _count_only(event: Event) -> None:

@@ -1,18 +1,14 @@
-"""A subscriber: one service's queue, its subscription to the topic, its workers; the topology SNS reports."""
+"""A subscriber: one service's queue, its subscription to the topic, its workers and what they did."""
 
 from __future__ import annotations
 
-import json
 import threading
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from ..core.backend import client
 from ..core.messages import WorkshopError
-from ..core.resources import _paginate
 from ..core.workers import Handler, WorkerPool, batch_handler
 from .events import Event, parse_event
 
@@ -35,8 +31,11 @@ class Subscriber:
     """
 
     def __init__(self, name: str, queue_url: str, subscription_arn: str, record_fn: RecordFn, *,
-                 dlq_url: str | None = None, owner: FanoutShop | None = None) -> None:
+                 dlq_url: str | None = None, owner: FanoutShop | None = None,
+                 filter_policy: dict[str, Any] | None = None) -> None:
         self.name = name
+        #: the subscription's filter policy (``None``: it gets every event)
+        self.filter_policy = filter_policy
         #: the :class:`FanoutShop` whose topic this subscriber listens to (``None`` if made by hand)
         self.owner = owner
         self.queue_url = queue_url
@@ -113,56 +112,3 @@ def _check_name(name: Any) -> str:
     if not isinstance(name, str) or not 1 <= len(name) <= 30 or not set(name) <= _NAME_CHARS or name[0] == "-":
         raise WorkshopError("fanout.bad_name", name=name)
     return name
-
-
-@dataclass(frozen=True)
-class SubscriptionInfo:
-    """One subscription of the topic, as SNS reports it."""
-
-    subscription_arn: str
-    protocol: str
-    endpoint: str  # the queue's ARN for SQS
-    raw: bool
-    filter_policy: dict[str, Any] | None
-    filter_scope: str  # "MessageAttributes" or "MessageBody"
-    topic_arn: str = ""
-    attributes: dict[str, str] = field(default_factory=dict, repr=False)
-
-    @property
-    def queue_name(self) -> str:
-        """The endpoint's last ARN component (the queue name for SQS)."""
-        return self.endpoint.rsplit(":", 1)[-1]
-
-    def short_name(self, prefix: str) -> str:
-        """The queue name without ``<prefix>-``."""
-        return self.queue_name.removeprefix(prefix + "-")
-
-
-def read_topology(topic_arn: str) -> list[SubscriptionInfo]:
-    """Every subscription of ``topic_arn`` with its delivery mode and filter policy, read from SNS.
-
-    One ``ListSubscriptionsByTopic`` (paginated) plus one ``GetSubscriptionAttributes`` per
-    subscription: the picture is drawn from what AWS has, not from what we meant to create.
-    """
-    sns = client("sns")
-    out: list[SubscriptionInfo] = []
-    for sub in _paginate(sns, "list_subscriptions_by_topic", "Subscriptions", TopicArn=topic_arn):
-        arn = sub["SubscriptionArn"]
-        if not arn.startswith("arn:"):  # "PendingConfirmation"
-            continue
-        attrs = sns.get_subscription_attributes(SubscriptionArn=arn).get("Attributes", {})
-        policy_text = attrs.get("FilterPolicy") or ""
-        policy = json.loads(policy_text) if policy_text else None
-        out.append(
-            SubscriptionInfo(
-                subscription_arn=arn,
-                protocol=sub["Protocol"],
-                endpoint=sub["Endpoint"],
-                raw=attrs.get("RawMessageDelivery", "false").lower() == "true",
-                filter_policy=policy,
-                filter_scope=attrs.get("FilterPolicyScope") or "MessageAttributes",
-                topic_arn=topic_arn,
-                attributes=dict(attrs),
-            )
-        )
-    return sorted(out, key=lambda s: s.queue_name)
