@@ -100,7 +100,7 @@ def test_the_table_and_the_printout_say_what_the_prices_are(capsys):
     est.show()
     out = capsys.readouterr().out
     assert "estimated total" in out and "sqs.requests" in out
-    assert "2025-06-01" in out and "ap-northeast-1" in out and "us-east-1" in out
+    assert cost.load_prices().as_of in out and "ap-northeast-1" in out and "us-east-1" in out
 
 
 def test_plot_requests_labels_axes_with_units():
@@ -110,3 +110,20 @@ def test_plot_requests_labels_axes_with_units():
     ax = cost.plot_requests(cost.estimate({("sqs", "SendMessage"): 3, ("sqs", "ReceiveMessage"): 5}))
     assert "(count)" in ax.get_xlabel() and ax.get_title()
     assert [t.get_text() for t in ax.get_yticklabels()] == ["sqs:SendMessage", "sqs:ReceiveMessage"]
+
+
+def test_the_estimate_names_what_it_leaves_out_and_the_table_says_its_date(capsys):
+    table = cost.load_prices()
+    assert table.as_of in table.describe() and "Tokyo" in table.describe()
+    storage = table.items["dynamodb.storage_gb_month"]
+    assert storage.usd > 0 and "idle" in storage.note
+    cost.estimate({("sqs", "SendMessage"): 1}).show()
+    out = capsys.readouterr().out
+    assert "idle on-demand table" in out and f"{storage.usd:.3f}" in out
+    assert "FilterPolicyScope MessageBody" in out and "billed per GB" in out
+
+
+def test_requests_through_api_gateway_are_priced_and_its_management_calls_are_free():
+    est = cost.estimate({("apigateway", "CreateRestApi"): 1}, usage={"apigateway.rest_requests": 1_000_000})
+    assert est.free_calls == {"apigateway:CreateRestApi": 1}
+    assert est.total_usd == pytest.approx(cost.load_prices().items["apigateway.rest_requests"].usd)

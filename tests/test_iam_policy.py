@@ -74,6 +74,12 @@ def test_every_scoped_resource_is_the_prefix_and_render_narrows_it():
             if res == "*" or res.endswith(":event-source-mapping:*"):
                 assert "Condition" in st or set(iam_policy._as_list(st["Action"])) <= iam_policy.UNSCOPABLE
                 continue
+            if res.startswith("arn:aws:apigateway:"):  # REST APIs are named by random ids: scoped by their tag
+                assert res.startswith("arn:aws:apigateway:ap-northeast-1::/"), res
+                tagged = "t-alice-1a2b-*" in json.dumps(st.get("Condition", {}))
+                listing = res.endswith("::/restapis") and iam_policy._as_list(st["Action"]) == ["apigateway:GET"]
+                assert tagged or listing, f"{st['Sid']}: {res} is neither limited by the prefix tag nor a listing"
+                continue
             assert "t-alice-1a2b-*" in res, f"{st['Sid']}: {res} is not limited to the prefix"
             assert ":123456789012:" in res and (":ap-northeast-1:" in res or res.startswith("arn:aws:iam::")), res
     conditions = json.dumps([st.get("Condition") for st in iam_policy.statements(rendered)])
@@ -109,15 +115,14 @@ def f(retry):
     }
 
 
-def test_the_worker_role_fits_inside_the_permissions_boundary():
-    from helpers.real_aws.lambda_deploy import worker_policy
+def test_the_functions_roles_fit_inside_the_permissions_boundary():
+    from helpers.real_aws.lambda_deploy import function_policy
 
     boundary = json.loads(iam_policy.BOUNDARY_FILE.read_text())
     allowed = iam_policy.policy_actions(boundary)
-    role = worker_policy(
-        "arn:aws:sqs:ap-northeast-1:1:afs-x-q", "arn:aws:logs:ap-northeast-1:1:log-group:/aws/lambda/afs-x-worker",
-        tables=["arn:aws:dynamodb:ap-northeast-1:1:table/afs-x-t"], topics=["arn:aws:sns:ap-northeast-1:1:afs-x-t"],
-        send_to=["arn:aws:sqs:ap-northeast-1:1:afs-x-q2"],
+    role = function_policy(
+        "arn:aws:logs:ap-northeast-1:1:log-group:/aws/lambda/afs-x-worker", consume="arn:aws:sqs:ap-northeast-1:1:afs-x-q",
+        tables=["arn:aws:dynamodb:ap-northeast-1:1:table/afs-x-t"], send_to=["arn:aws:sqs:ap-northeast-1:1:afs-x-q2"],
     )
     assert iam_policy.policy_actions(role) <= allowed
     for st in iam_policy.statements(boundary):
@@ -135,7 +140,7 @@ def test_calls_recorded_at_runtime_are_allowed(own_prefix):
 
     from helpers.core import resources
     from helpers.real_aws import account as real_aws
-    from helpers.real_aws import lambda_deploy
+    from helpers.real_aws import lambda_deploy, lesson
 
     before = Counter(API_CALLS)
     dlq = resources.ensure_queue("iam-dlq")
@@ -144,13 +149,19 @@ def test_calls_recorded_at_runtime_are_allowed(own_prefix):
     resources.ensure_table("iam-table")
     resources.queue_depth(url)
     resources.purge(url)
-    lambda_deploy.deploy(url)
-    lambda_deploy.deploy(url)
+    for _ in range(2):  # 07's deploy cells, twice: create, then update
+        logs = lambda_deploy.ensure_log_group(resources.name("worker"))
+        role = lambda_deploy.ensure_role("worker-role", lambda_deploy.function_policy(logs, consume=resources.queue_arn(url)))
+        fn = lesson.deploy_function("worker", "helpers.queues.lesson.worker_handler", role, lambda_deploy.package(),
+                                    timeout_s=10, environment=lambda_deploy.function_environment())
+        lesson.connect_queue(resources.queue_arn(url), fn)
+        lesson.allow_api(fn, lesson.publish_api(fn))
     result = real_aws.cleanup()
     assert result.ok, result.lines()
     made = Counter(API_CALLS) - before
     recorded = {f"{svc}:{op}" for (svc, op) in made}
-    assert {"lambda:CreateFunction", "lambda:UpdateFunctionCode", "iam:CreateRole", "sqs:DeleteQueue"} <= recorded
+    assert {"lambda:CreateFunction", "lambda:UpdateFunctionCode", "iam:CreateRole", "sqs:DeleteQueue",
+            "apigateway:CreateRestApi", "apigateway:PutIntegration", "apigateway:DeleteRestApi"} <= recorded
     denied = sorted(a for a in iam_policy.required_actions(recorded) if not iam_policy.allows(POLICY, a))
     assert not denied, f"calls made at runtime that data/iam-policy.json does not allow: {denied}"
 

@@ -28,10 +28,12 @@ def test_the_preflight_says_where_what_and_how_much(own_prefix):
     assert pre.info.account in text and pre.info.region in text and own_prefix in text
     assert f"{own_prefix}-rt-orders-dlq" in text and f"{own_prefix}-shop-orders" in text
     assert f"{own_prefix}-order-events" in text and f"{own_prefix}-express" in text
-    assert "lambda function" not in text
+    for deployed in ("-api", "-worker", "-api-role", "-worker-role", "-lambda-orders", "/aws/lambda/"):
+        assert f"{own_prefix}{deployed}" in text or f"/aws/lambda/{own_prefix}" in text, deployed
+    assert "api gateway rest api" in text and "event source mapping" in text
     assert pre.planned_calls == sum(plan.calls().values()) and pre.planned.total_usd > 0
-    with_lambda = real_aws.Plan07(deploy_lambda=True).creates()
-    assert with_lambda["lambda function"] == ["worker"] and "lambda-orders" in with_lambda["sqs queue"]
+    usage = {r.key: r.quantity for r in pre.planned.rows}
+    assert usage["apigateway.rest_requests"] == 2 * plan.n_api and usage["lambda.requests"] == 3 * plan.n_api
 
 
 def test_on_real_aws_the_preflight_warns_with_account_and_cost(own_prefix):
@@ -77,17 +79,13 @@ def test_an_outage_fills_the_dlq_and_the_redrive_completes_every_order(shop):
     assert run.all_completed, run.statuses
 
 
-def test_the_lambda_section_is_skipped_by_default_and_only_deploys_where_code_cannot_run(shop):
-    skipped = real_aws.lambda_run(shop, deploy=False)
-    assert skipped.state == "skipped" and skipped.deployment is None and "DEPLOY_LAMBDA" in skipped.note
-    assert not [f for f in resources.find_resources() if f.kind == "lambda function"]
-    deployed = real_aws.lambda_run(shop, deploy=True)
-    assert deployed.state == "deployed" and deployed.orders == 0  # moto stores the function, runs nothing
-    url = resources.ensure_queue("lambda-orders", visibility_timeout=60)
-    assert resources.queue_depth(url)["visible"] == 0  # no order was sent to the Lambda's queue
-    env = client("lambda").get_function(FunctionName=deployed.deployment.function_name)["Configuration"][
-        "Environment"]["Variables"]
-    assert env["WORKSHOP_RECORD_FN"] == "helpers.real_aws.lambda_deploy:shop_record"
+def test_orders_go_through_the_deployed_api_only_where_its_code_runs(shop, capsys):
+    from helpers.real_aws.deployed import api_run
+
+    run = api_run("https://example.invalid/prod", shop, n=3)  # moto: nothing is sent
+    assert run.state == "not run" and run.requests == 0 and run.n == 3
+    run.show()
+    assert "does not run their code" in capsys.readouterr().out
 
 
 def test_round_trip_is_measured(own_prefix):

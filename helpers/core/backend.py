@@ -178,8 +178,15 @@ def use_backend(
 
 
 def current() -> BackendInfo:
-    """The backend in use; a clear error if the notebook's first cell has not run."""
+    """The backend in use; a clear error if the notebook's first cell has not run.
+
+    Inside AWS Lambda (``AWS_LAMBDA_FUNCTION_NAME`` is set) the backend is chosen on first use
+    from the function's environment (``WORKSHOP_BACKEND=aws``), so a lesson's handler runs there
+    unchanged, as its own Lambda handler.
+    """
     if _state.info is None:
+        if os.environ.get("AWS_LAMBDA_FUNCTION_NAME"):
+            return use_backend(quiet=True)
         raise WorkshopError("not_ready")
     return _state.info
 

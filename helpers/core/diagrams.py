@@ -617,12 +617,50 @@ def together_stage(queue_url: str, *, sync_steps: Sequence[str], async_steps: Se
     return d
 
 
-def real_aws_stage(queue_url: str, table_name: str | None = None, *, title: str = "") -> Diagram:
+def read_rest_api(rest_api_id: str) -> tuple[str, list[str], list[str]] | None:
+    """GetRestApi, its stages and the Lambda functions its AWS_PROXY integrations call: ``(name, stages,
+    functions)``; None when API Gateway does not know the API."""
+    api = _ask("apigateway", "get_rest_api", restApiId=rest_api_id)
+    if api is None:
+        return None
+    stages = [s["stageName"] for s in (_ask("apigateway", "get_stages", restApiId=rest_api_id) or {}).get("item", [])]
+    functions = []
+    for res in (_ask("apigateway", "get_resources", restApiId=rest_api_id) or {}).get("items", []):
+        for method in res.get("resourceMethods") or {}:
+            got = _ask("apigateway", "get_integration", restApiId=rest_api_id, resourceId=res["id"], httpMethod=method)
+            uri = (got or {}).get("uri", "")
+            if (got or {}).get("type") == "AWS_PROXY" and ":function:" in uri:
+                functions.append(uri.split(":function:")[1].split("/")[0].split(":")[0])
+    return api["name"], stages, sorted(set(functions))
+
+
+def _deployed_front(d: Diagram, rest_api_id: str) -> str:
+    """Client → the REST API (read back) → the functions it calls (read back); returns the first function's id."""
+    d.add("client", "customer", "client")
+    found = read_rest_api(rest_api_id)
+    if found is None:
+        d.connect("client", d.add("api", rest_api_id, "api", source="missing"))
+        return "api"
+    api_name, stages, functions = found
+    aid = d.add(f"api:{api_name}", api_name, "api", source="backend", detail=f"stage {', '.join(stages) or 'none'}")
+    d.connect("client", aid, "HTTPS")
+    for fn in functions:
+        conf = (_ask("lambda", "get_function", FunctionName=fn) or {}).get("Configuration")
+        d.add(f"function:{fn}", fn, "function", source="backend" if conf else "missing",
+              detail=conf.get("Runtime", "") if conf else "")
+        d.connect(aid, f"function:{fn}", "AWS_PROXY")
+    return f"function:{functions[0]}" if functions else aid
+
+
+def real_aws_stage(queue_url: str, table_name: str | None = None, *, rest_api_id: str | None = None,
+                   title: str = "") -> Diagram:
     """07: the API → the queue → the Lambda functions its event source mappings name (read back) → the table.
 
-    A worker without an event source mapping runs in the notebook (a dashed box); draw the fan-out
-    on real AWS with :func:`fanout_stage`.
+    With ``rest_api_id`` the REST API and the function behind it are read back from API Gateway
+    and Lambda too; without it they run in the notebook. A worker without an event source mapping
+    runs in the notebook (a dashed box); draw the fan-out on real AWS with :func:`fanout_stage`.
     """
     d = Diagram(title or f"The same flow on {_backend_name()}: what exists there now")
-    _pipeline(d, queue_url, _front(d), table=table_name)
+    front = _front(d) if rest_api_id is None else _deployed_front(d, rest_api_id)
+    _pipeline(d, queue_url, front, table=table_name)
     return d

@@ -293,6 +293,11 @@ def find_resources(of_prefix: str | None = None) -> list[Found]:
                 found.append(Found("lambda event source", esm["UUID"], esm["UUID"]))
             found.append(Found("lambda function", fn["FunctionName"], fn["FunctionName"]))
 
+    apigateway = client("apigateway")  # REST APIs are found by name and tag (their ids are random)
+    for api in _paginate(apigateway, "get_rest_apis", "items"):
+        if api["name"].startswith(start) and api.get("tags", {}).get("prefix") in (None, pfx):
+            found.append(Found("api gateway rest api", api["name"], api["id"]))
+
     iam = client("iam")
     for role in _paginate(iam, "list_roles", "Roles"):
         if role["RoleName"].startswith(start):
@@ -352,6 +357,8 @@ def _delete(res: Found) -> None:
         client("lambda").delete_event_source_mapping(UUID=res.ident)
     elif res.kind == "lambda function":
         client("lambda").delete_function(FunctionName=res.ident)
+    elif res.kind == "api gateway rest api":
+        client("apigateway").delete_rest_api(restApiId=res.ident)
     elif res.kind == "iam role":
         iam = client("iam")
         for pol in iam.list_attached_role_policies(RoleName=res.ident)["AttachedPolicies"]:

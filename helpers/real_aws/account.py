@@ -4,10 +4,10 @@ it costs before it starts, and cleaning up afterwards from a fresh kernel.
 * :func:`preflight` — the first thing 07 shows: account (STS GetCallerIdentity), region, endpoint
   (an emulator is *not* real AWS), prefix, the resources the run will create and a rough cost.
 * the flows of 07, each doing what real AWS needs and moto does not check: :func:`fanout_run`
-  (04's fan-out, waiting until new queue policies actually let messages through),
+  (04's fan-out, waiting until new queue policies actually let messages through) and
   :func:`dlq_run` (an outage sends orders to a dead-letter queue; 05's redrive brings them back
-  with ``StartMessageMoveTask`` where the backend has it), :func:`lambda_run` (the worker as a real
-  Lambda, optional);
+  with ``StartMessageMoveTask`` where the backend has it); the deployed handlers are read back
+  and timed by :mod:`helpers.real_aws.deployed`;
 * :func:`cleanup` — what 99_cleanup and ``make clean-aws`` do: find everything of a prefix by
   listing the account (name + tag, never from memory), delete it, report per resource what could
   not be deleted, then list what remains — waiting on real AWS, which keeps listing a deleted
@@ -40,7 +40,7 @@ from ..core.resources import (
 )
 from ..shop import percentile
 from ..shop.store import TABLES
-from .cost import CostEstimate, estimate
+from .cost import CostEstimate, estimate, lambda_usage
 
 # --- before the run ----------------------------------------------------------------------------
 
@@ -90,14 +90,16 @@ class Preflight:
         print("\n".join(self.lines()))
 
 
-def preflight(creates: Mapping[str, list[str]], planned_calls: Mapping[tuple[str, str], int]) -> Preflight:
+def preflight(creates: Mapping[str, list[str]], planned_calls: Mapping[tuple[str, str], int],
+              usage: Mapping[str, float] | None = None) -> Preflight:
     """Describe the run before it starts: ``creates`` is ``{kind: [short names]}``, ``planned_calls``
-    an upper bound of the API calls the run will make (priced with :func:`helpers.real_aws.cost.estimate`)."""
+    an upper bound of the API calls the run will make and ``usage`` of what is billed otherwise
+    (API Gateway requests, Lambda), priced with :func:`helpers.real_aws.cost.estimate`."""
     info = current()
     pfx = prefix()
     items = [(kind, short.replace("…", pfx) if short.startswith("/") else f"{pfx}-{short}")
              for kind, shorts in creates.items() for short in shorts]
-    return Preflight(info, pfx, items, estimate(planned_calls, region=info.region))
+    return Preflight(info, pfx, items, estimate(planned_calls, usage=usage, region=info.region))
 
 
 # --- the plan of 07: what it creates and an upper bound of its billed calls ------------------------
@@ -107,45 +109,46 @@ def preflight(creates: Mapping[str, list[str]], planned_calls: Mapping[tuple[str
 class Plan07:
     """The sizes of 07's flows; :meth:`creates` and :meth:`calls` follow from them."""
 
-    n_compare: int = 12
-    n_fanout: int = 12
-    n_dlq: int = 6
+    n_compare: int = 8
+    n_fanout: int = 6
+    n_dlq: int = 4
     max_receive: int = 2
-    deploy_lambda: bool = False
-    n_lambda: int = 20
+    n_api: int = 10
 
     def creates(self) -> dict[str, list[str]]:
         """``{kind: [short names]}`` of everything the run creates (all ``<prefix>-…``)."""
         tables = [short for short, _key, _sk in TABLES.values()]
-        out = {
-            "sqs queue": ["orders", "rt-orders", "rt-orders-dlq", *FANOUT_SUBSCRIBERS],
+        return {
+            "sqs queue": ["orders", "rt-orders", "rt-orders-dlq", *FANOUT_SUBSCRIBERS, "lambda-orders"],
             "sns topic": ["order-events"],
             "sns subscription": [f"order-events → {s}" for s in FANOUT_SUBSCRIBERS],
             "dynamodb table (on-demand)": tables,
+            "lambda function": ["api", "worker"],
+            "event source mapping": ["lambda-orders → worker"],
+            "api gateway rest api": ["api"],
+            "iam role": ["api-role", "worker-role"],
+            "log group": ["/aws/lambda/…-api", "/aws/lambda/…-worker"],
         }
-        if self.deploy_lambda:
-            out["sqs queue"].append("lambda-orders")
-            out["lambda function"] = ["worker"]
-            out["event source mapping"] = ["lambda-orders → worker"]
-            out["iam role"] = ["worker-role"]
-            out["log group"] = ["/aws/lambda/…-worker"]
-        return out
 
     def calls(self) -> dict[tuple[str, str], int]:
         """A generous upper bound of the billed calls, by billing line (checked against the real count
         at the end of 07). Time-driven calls — workers long-polling every second — are included."""
-        sqs = 60 + (60 + 5 * self.n_compare) + (150 + 6 * self.n_fanout) + (300 + 10 * self.n_dlq)
+        sqs = 80 + (60 + 5 * self.n_compare) + (150 + 6 * self.n_fanout) + (300 + 10 * self.n_dlq)
         sns = 40 + self.n_fanout
         ddb = 60 + 40 * self.n_compare + 30 * self.n_fanout + (200 + 20 * (self.max_receive + 3) * self.n_dlq)
-        if self.deploy_lambda:
-            sqs += 20 + 2 * self.n_lambda
-            ddb += 300 + 30 * self.n_lambda
+        ddb += 30 + 5 * self.n_api  # reading the accepted orders' status back (real AWS)
         return {("sqs", "SendMessage"): sqs, ("sns", "Publish"): sns, ("dynamodb", "PutItem"): ddb}
+
+    def usage(self) -> dict[str, float]:
+        """An upper bound of what the deployed API costs beyond API calls: ``n_api`` orders to each
+        endpoint, each function call at most 2 s at 256 MB, one worker call per order."""
+        calls = 3 * self.n_api
+        return {"apigateway.rest_requests": 2 * self.n_api, **lambda_usage(calls, 2000, 256)}
 
 
 def preflight_07(plan: Plan07) -> Preflight:
     """:func:`preflight` for 07's plan."""
-    return preflight(plan.creates(), plan.calls())
+    return preflight(plan.creates(), plan.calls(), plan.usage())
 
 
 def billed_units(est: CostEstimate) -> int:
@@ -284,7 +287,7 @@ class DlqRun:
         return bool(self.orders) and all(s == "COMPLETED" for s in self.statuses.values())
 
 
-def dlq_run(shop: Any, n: int = 6, *, max_receive: int = 2, visibility_s: int = 2, timeout_s: float = 120) -> DlqRun:
+def dlq_run(shop: Any, n: int = 4, *, max_receive: int = 2, visibility_s: int = 1, timeout_s: float = 120) -> DlqRun:
     """Payment is down: every order fails ``max_receive`` times and lands in the DLQ (none lost).
     Payment comes back; 05's :func:`helpers.failure.dlq.redrive` returns the messages (``StartMessageMoveTask``
     where the backend has it, receive → send → delete where not); the workers complete every order."""
@@ -303,87 +306,17 @@ def dlq_run(shop: Any, n: int = 6, *, max_receive: int = 2, visibility_s: int = 
         pool = ashop.pool(2).start()
         try:
             ids = [a.order_id for a in ashop.accept_many(shop.sample_orders(n)) if a.ok and a.order_id]
-            wait_until(lambda: queue_depth(dlq)["visible"] >= len(ids), timeout_s, poll_s=0.5)
+            wait_until(lambda: queue_depth(dlq)["visible"] >= len(ids), timeout_s, poll_s=0.2)
         finally:
             pool.stop()
     in_dlq, waited = queue_depth(dlq)["visible"], time.monotonic() - start
     moved = redrive(url, dlq)
     pool = ashop.pool(2).start()
     try:
-        wait_until(lambda: all(ashop.status(i) == "COMPLETED" for i in ids), timeout_s, poll_s=0.5)
+        wait_until(lambda: all(ashop.status(i) == "COMPLETED" for i in ids), timeout_s, poll_s=0.2)
     finally:
         pool.stop()
     return DlqRun(ids, in_dlq, waited, moved, {i: ashop.status(i) for i in ids})
-
-
-@dataclass
-class LambdaRun:
-    """The optional Lambda section: skipped, deployed only, or deployed and timed."""
-
-    state: str  # "skipped", "deployed" (no code runs on this backend) or "timed"
-    deployment: Any = None
-    end_to_end_ms: list[float] = field(default_factory=list)
-    completed: int = 0
-    orders: int = 0
-    note: str = ""
-
-    def show(self) -> None:
-        if self.deployment is not None:
-            print(self.deployment.describe())
-        if self.note:
-            print(self.note)
-        if self.state == "timed":
-            print(f"{self.completed}/{self.orders} orders completed by the Lambda worker; end-to-end p50 "
-                  f"{percentile(self.end_to_end_ms, 50):.0f} ms, p95 {percentile(self.end_to_end_ms, 95):.0f} ms")
-
-
-def lambda_run(shop: Any, *, deploy: bool, n: int = 20, timeout_s: float = 120) -> LambdaRun:
-    """Deploy the worker as ``<prefix>-worker`` on ``<prefix>-lambda-orders`` and time ``n`` orders end to end.
-
-    ``deploy=False``: nothing happens (the default in the notebook). On a backend that does not run
-    Lambda code (moto, emulators), the deploy calls are made — they are what the tests check — and
-    no order is sent (moto would try to start Docker to run it).
-    """
-    from ..core.sampling import wait_until
-    from ..queues.async_shop import AsyncShop
-    from .lambda_deploy import deploy as deploy_worker
-
-    if not deploy:
-        return LambdaRun("skipped", note=say("real.lambda_skipped"))
-    info = current()
-    url = ensure_queue("lambda-orders", visibility_timeout=60)
-    purge(url)
-    tables = [f"arn:aws:dynamodb:{info.region}:{info.account}:table/{t}" for t in shop.store.tables.values()]
-    dep = deploy_worker(url, record_fn="helpers.real_aws.lambda_deploy:shop_record", tables=tables,
-                        environment={"WORKSHOP_SPEED": str(shop_speed())})
-    if not info.is_real_aws:  # capability: only real AWS runs the function's code
-        return LambdaRun("deployed", dep, note=say("real.lambda_moto"))
-    ashop = AsyncShop(shop, url)
-    sent_at: dict[str, float] = {}
-    for payload in shop.sample_orders(n):
-        t = time.time()
-        accepted = ashop.accept_order(payload)
-        if accepted.ok and accepted.order_id:
-            sent_at[accepted.order_id] = t
-    done: dict[str, float] = {}
-
-    def finished() -> bool:
-        for oid in sent_at.keys() - done.keys():
-            order = shop.store.get_order(oid)
-            if order and order.get("status") in ("COMPLETED", "FAILED"):
-                done[oid] = float(order["updated_at"])
-        return len(done) == len(sent_at)
-
-    wait_until(finished, timeout_s, poll_s=1.0)
-    e2e = [max(0.0, (done[o] - sent_at[o]) * 1000) for o in done]
-    completed = sum(1 for o in done if shop.store.get_order(o).get("status") == "COMPLETED")
-    return LambdaRun("timed", dep, e2e, completed, len(sent_at))
-
-
-def shop_speed() -> float:
-    from ..shop import speed
-
-    return speed()
 
 
 # --- after the run -----------------------------------------------------------------------------

@@ -54,6 +54,11 @@ class PriceTable:
     items: dict[str, Price]
     free_services: dict[str, str]
     dynamodb_units: dict[str, tuple[str, float]]
+    title: str = ""
+
+    def describe(self) -> str:
+        """One sentence: what the table prices, for which region, and the date it was checked."""
+        return say("cost.prices_date", title=self.title, as_of=self.as_of, region=self.region)
 
 
 def load_prices(path: str | Path | None = None) -> PriceTable:
@@ -70,7 +75,8 @@ def load_prices(path: str | Path | None = None) -> PriceTable:
             for op, spec in raw.get("assumptions", {}).get("dynamodb_units_per_call", {}).items()
         }
         return PriceTable(
-            raw["region"], raw["currency"], raw["as_of"], raw.get("note", ""), items, raw.get("free_services", {}), units
+            raw["region"], raw["currency"], raw["as_of"], raw.get("note", ""), items, raw.get("free_services", {}), units,
+            raw.get("title", ""),
         )
     except (OSError, ValueError, KeyError, TypeError, IndexError) as exc:
         raise WorkshopError("cost.bad_prices", path=str(file), error=f"{type(exc).__name__}: {exc}") from exc
@@ -150,6 +156,10 @@ class CostEstimate:
         print(say("cost.basis", region=self.prices.region, as_of=self.prices.as_of))
         if self.region and self.region != self.prices.region:
             print(say("cost.other_region", region=self.region, priced=self.prices.region))
+        storage = self.prices.items.get("dynamodb.storage_gb_month")
+        if storage is not None:
+            print(say("cost.idle_storage", usd=storage.usd_per_unit))
+        print(say("cost.sns_payload_filtering"))
 
 
 def estimate(
@@ -173,7 +183,8 @@ def estimate(
 
     def add(key: str, quantity: float, call: str | None = None, n: int = 0) -> None:
         if key not in table.items:
-            raise WorkshopError("cost.unknown_item", item=key, valid=", ".join(sorted(table.items)))
+            raise WorkshopError("cost.unknown_item", item=key, valid=", ".join(sorted({k.split(".")[0] + "."
+                                                                                      for k in table.items})))
         price = table.items[key]
         row = rows.setdefault(key, CostRow(key, price.unit, 0.0, price.usd_per_unit))
         row.quantity += quantity

@@ -41,6 +41,9 @@ ACTION_OF_OPERATION = {
     "sns:PublishBatch": "sns:Publish",
 }
 
+#: Services whose IAM actions are the HTTP methods of their operations (API Gateway's management API).
+HTTP_METHOD_SERVICES = {"apigateway"}
+
 #: Extra actions AWS checks when a call is made the way the helpers make it.
 IMPLIED = {
     "sqs:CreateQueue": ["sqs:TagQueue"],  # created with tags
@@ -49,6 +52,7 @@ IMPLIED = {
     "iam:CreateRole": ["iam:TagRole"],  # created with tags
     "lambda:CreateFunction": ["iam:PassRole", "lambda:TagResource"],  # passes the worker role; tags
     "logs:CreateLogGroup": ["logs:TagResource"],  # created with tags
+    "apigateway:POST": ["apigateway:PUT"],  # CreateRestApi with tags: PUT on /tags/…
     # Lambda moves messages from the DLQ on our behalf with our permissions:
     "sqs:StartMessageMoveTask": ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes",
                                  "sqs:SendMessage"],
@@ -94,6 +98,7 @@ def render(prefix: str | None = None, *, account: str = "*", region: str = "*") 
     if account != "*" or region != "*":
         text = re.sub(r'"arn:aws:([a-z0-9-]+):\*:\*:', lambda m: f'"arn:aws:{m.group(1)}:{region}:{account}:', text)
         text = text.replace('"arn:aws:iam::*:', f'"arn:aws:iam::{account}:')
+        text = text.replace('"arn:aws:apigateway:*::', f'"arn:aws:apigateway:{region}::')
     return json.loads(text)
 
 
@@ -118,8 +123,17 @@ def allows(policy: dict[str, Any], action: str) -> bool:
 
 
 def iam_action(service: str, operation: str) -> str:
-    """The IAM action an API operation needs, e.g. ``("sqs", "SendMessageBatch")`` → ``sqs:SendMessage``."""
+    """The IAM action an API operation needs, e.g. ``("sqs", "SendMessageBatch")`` → ``sqs:SendMessage``.
+
+    API Gateway's management actions are its HTTP methods: ``CreateRestApi`` → ``apigateway:POST``.
+    """
     name = f"{service}:{operation}"
+    if service in HTTP_METHOD_SERVICES:
+        try:
+            method = _loader().load_service_model(service, "service-2")["operations"][operation]["http"]["method"]
+        except KeyError:
+            return name
+        return f"{service}:{method}"
     return ACTION_OF_OPERATION.get(name, name)
 
 
@@ -230,11 +244,11 @@ def scan_source(source: str, used: set[str]) -> set[str]:
         found.update(marker.split(":", 1)[1].split(","))
     module_services = {s for s in module_services if not s.startswith("__lib__:")}
 
-    def resolve(snake: str, receiver: ast.AST | None) -> None:
+    def resolve(snake: str, receiver: ast.AST | None, named: set[str] = frozenset()) -> None:  # type: ignore[assignment]
         owners = [s for s in used if snake in ops.get(s, {})]
         if not owners:
             return
-        known = _services_of(receiver, clients) if receiver is not None else set()
+        known = set(named) or (_services_of(receiver, clients) if receiver is not None else set())
         candidates = [s for s in owners if s in known] or [s for s in owners if s in module_services] or owners
         for svc in candidates:
             found.add(f"{svc}:{ops[svc][snake]}")
@@ -256,13 +270,15 @@ def scan_source(source: str, used: set[str]) -> set[str]:
                         found.add(f"{svc}:{op}")
             else:
                 resolve(func.attr, func.value)
-        # Operation names passed as strings: _paginate(sqs, "list_queues", …), getattr(svc, "op").
+        # Operation names passed as strings: _paginate(sqs, "list_queues", …), getattr(svc, "op"),
+        # _ask("apigateway", "get_integration", …) (a service named by a string before the operation).
         args = list(node.args)
         receiver = next((a for a in args if _services_of(a, clients)), None)
+        named = {str(a.value) for a in args[:1] if isinstance(a, ast.Constant) and a.value in used}
         for arg in args:
             if isinstance(arg, ast.Constant) and isinstance(arg.value, str) and re.fullmatch(r"[a-z][a-z0-9_]+", arg.value):
                 if any(arg.value in ops.get(s, {}) for s in used):
-                    resolve(arg.value, receiver)
+                    resolve(arg.value, receiver, named)
     return found
 
 

@@ -1,29 +1,25 @@
-"""Deploy the worker handler as a real AWS Lambda function with an SQS trigger (the webinar's architecture).
+"""The plumbing of 07's deploy: the code zip, the execution roles, the log groups, the timeout check.
 
-The in-process workers (:mod:`helpers.core.workers`) run a handler built by
-:func:`helpers.core.workers.batch_handler` from a per-record function. This module ships *that same
-code* to Lambda and wires it to a queue the way the webinar does:
+07 deploys the handlers the learner wrote (03's worker, 06's API) with boto3 calls in its own
+cells: ``create_function``, ``create_event_source_mapping``, API Gateway's ``create_rest_api`` …
+What those calls need, and what is not the lesson, lives here:
 
-* a zip of the ``helpers`` package (plus ``data/`` and Powertools, which the Lambda runtime does
-  not include), with :func:`lambda_handler` as the entry point; the record function is named in
-  the ``WORKSHOP_RECORD_FN`` environment variable (``module:function``);
-* an execution role ``<prefix>-worker-role`` that Lambda can assume, with an inline policy like
-  the managed ``AWSLambdaSQSQueueExecutionRole`` but scoped to this queue (receive, delete, read
-  attributes), plus logging to its own log group and whatever the record function needs
-  (tables, topics, queues you pass);
-* a log group ``/aws/lambda/<prefix>-worker`` created by us, tagged, kept 1 day, so cleanup finds
-  it (the role may not create log groups itself);
-* the function ``<prefix>-worker`` (Python 3.11) and an **event source mapping** from the queue
-  with ``BatchSize`` 10 and ``FunctionResponseTypes=["ReportBatchItemFailures"]``, so a record
-  that fails comes back alone — exactly what the in-process workers emulate.
+* :func:`package` — the deployment zip: every module of ``helpers/`` (every subpackage: the
+  lessons' ``lesson.py`` import across them), ``data/*.json`` and the packages the Lambda Python
+  runtime does not have (Powertools); boto3 it has.
+* :func:`ensure_role` — an execution role ``<prefix>-<short>`` that Lambda may assume, with one
+  inline policy from :func:`function_policy`: only what that function does (receive from its
+  queue, or send to it; the shop's tables; its own log group). If the instructor set
+  ``WORKSHOP_PERMISSIONS_BOUNDARY``, the role gets that permissions boundary, which the workshop
+  IAM policy requires. On real AWS a new role takes a few seconds before Lambda can use it, so
+  :func:`ensure_role` waits for that.
+* :func:`ensure_log_group` — ``/aws/lambda/<function>`` created by us, tagged and kept one day, so
+  99_cleanup finds it (the roles may not create log groups themselves).
+* :func:`check_trigger_timeouts` — the queue's visibility timeout, read back, against the
+  function timeout: AWS refuses a trigger below 1× and recommends at least 6×.
 
-Everything is idempotent (a second :func:`deploy` updates in place) and named/tagged like every
-other resource, so :func:`helpers.core.resources.teardown` (99_cleanup) removes it. moto (in-process or
-as a server) accepts all of these calls without running the code; on real AWS the function runs.
-
-Shared accounts: creating a role and passing it to Lambda is powerful. If your instructor set
-``WORKSHOP_PERMISSIONS_BOUNDARY`` (the ARN of ``data/iam-lambda-boundary.json`` created as a
-managed policy), the role gets that permissions boundary, which the workshop IAM policy requires.
+Inside Lambda the backend chooses itself (``helpers.core.backend.current``: ``WORKSHOP_BACKEND=aws``
+from :func:`function_environment`), so the handlers need no deploy-only entry point.
 """
 
 from __future__ import annotations
@@ -35,26 +31,24 @@ import os
 import time
 import zipfile
 from collections.abc import Iterable
-from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from ..core.backend import client, current
+from ..core.limits import LAMBDA_MAX_TIMEOUT_S, LAMBDA_VISIBILITY_FACTOR
 from ..core.messages import WorkshopError
 from ..core.resources import name, prefix, tags
 
-FUNCTION_SHORT = "worker"
-ROLE_SHORT = "worker-role"
-RUNTIME = "python3.11"
-ENTRY_POINT = "helpers.real_aws.lambda_deploy.lambda_handler"
-BATCH_SIZE = 10
+#: A Lambda runtime far from its deprecation date (python3.13 is supported until 2029).
+RUNTIME = "python3.13"
 LOG_RETENTION_DAYS = 1
-RECORD_FN_ENV = "WORKSHOP_RECORD_FN"
-RESULTS_TABLE_ENV = "WORKSHOP_RESULTS_TABLE"
 BOUNDARY_ENV = "WORKSHOP_PERMISSIONS_BOUNDARY"
-DEFAULT_RECORD_FN = "helpers.real_aws.lambda_deploy:record_arrival"
-#: Third-party packages the handler needs that the Lambda Python runtime does not have (boto3 it has).
+#: Seconds a brand-new role needs on real AWS before Lambda may assume it (IAM is eventually consistent).
+ROLE_SETTLE_S = 10.0
+#: What Lambda's SQS trigger does with the function's role: what the managed AWSLambdaSQSQueueExecutionRole grants.
+TRIGGER_ACTIONS = ("sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes")
+#: Third-party packages the handlers need that the Lambda Python runtime does not have (boto3 it has).
 VENDORED = ("aws_lambda_powertools", "typing_extensions")
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -64,32 +58,7 @@ TRUST_POLICY = {
 }
 
 
-@dataclass(frozen=True)
-class Deployment:
-    """What :func:`deploy` created or updated."""
-
-    function_name: str
-    function_arn: str
-    role_arn: str
-    mapping_uuid: str
-    mapping_state: str
-    queue_arn: str
-    log_group: str
-    timeout_s: int
-    memory_mb: int
-
-    def describe(self) -> str:
-        """A few lines for the notebook."""
-        return (
-            f"function   {self.function_name} ({RUNTIME}, {self.memory_mb} MB, timeout {self.timeout_s} s)\n"
-            f"role       {self.role_arn}\n"
-            f"trigger    {self.queue_arn} → batch size {BATCH_SIZE}, ReportBatchItemFailures, "
-            f"mapping {self.mapping_uuid} ({self.mapping_state})\n"
-            f"logs       {self.log_group} (kept {LOG_RETENTION_DAYS} day)"
-        )
-
-
-# --- the package --------------------------------------------------------------------------------
+# --- the code -----------------------------------------------------------------------------------
 
 
 @lru_cache(maxsize=2)
@@ -114,18 +83,29 @@ def package(vendored: tuple[str, ...] = VENDORED) -> bytes:
     return buf.getvalue()
 
 
-# --- the pieces ---------------------------------------------------------------------------------
+def describe_package(code: bytes, handlers: Iterable[str]) -> str:
+    """One line about the zip, and one per handler saying which file of the zip holds it."""
+    names = set(zipfile.ZipFile(io.BytesIO(code)).namelist())
+    lines = [f"zip: {len(code) / 1e6:.1f} MB, {len(names)} files (helpers/, data/, {', '.join(VENDORED)})"]
+    for handler in handlers:
+        module = handler.rpartition(".")[0]
+        path = module.replace(".", "/") + ".py"
+        lines.append(f"  {handler:<42} in {path}" + ("" if path in names else "  (MISSING from the zip)"))
+    return "\n".join(lines)
 
 
-def _queue_settings(url: str) -> tuple[str, int]:
-    attrs = client("sqs").get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn", "VisibilityTimeout"])[
-        "Attributes"
-    ]
-    return attrs["QueueArn"], int(attrs["VisibilityTimeout"])
+def function_environment(**extra: str) -> dict[str, str]:
+    """The environment every deployed function gets: real AWS, this prefix and speed, plus ``extra``."""
+    from ..shop import speed
+
+    return {"WORKSHOP_BACKEND": "aws", "WORKSHOP_PREFIX": prefix(), "WORKSHOP_SPEED": str(speed()), **extra}
+
+
+# --- logs and roles -----------------------------------------------------------------------------
 
 
 def ensure_log_group(function_name: str) -> str:
-    """Create (or keep) ``/aws/lambda/<function>``, tagged, kept :data:`LOG_RETENTION_DAYS`; returns its name."""
+    """Create (or keep) ``/aws/lambda/<function>``, tagged, kept :data:`LOG_RETENTION_DAYS`; return its ARN."""
     logs = client("logs")
     group = f"/aws/lambda/{function_name}"
     try:
@@ -133,32 +113,29 @@ def ensure_log_group(function_name: str) -> str:
     except logs.exceptions.ResourceAlreadyExistsException:
         pass
     logs.put_retention_policy(logGroupName=group, retentionInDays=LOG_RETENTION_DAYS)
-    return group
+    info = current()
+    return f"arn:aws:logs:{info.region}:{info.account}:log-group:{group}"
 
 
-def worker_policy(
-    queue_arn_: str,
+def function_policy(
     log_group_arn: str,
     *,
-    tables: Iterable[str] = (),
-    topics: Iterable[str] = (),
+    consume: str | None = None,
     send_to: Iterable[str] = (),
+    tables: Iterable[str] = (),
 ) -> dict[str, Any]:
-    """The role's inline policy: what the Lambda service and the record function may do, and no more."""
-    st: list[dict[str, Any]] = [
-        {
-            "Sid": "ConsumeTheQueue",  # what AWSLambdaSQSQueueExecutionRole grants, for one queue
-            "Effect": "Allow",
-            "Action": ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes"],
-            "Resource": queue_arn_,
-        },
-        {
-            "Sid": "WriteItsOwnLogs",
-            "Effect": "Allow",
-            "Action": ["logs:CreateLogStream", "logs:PutLogEvents"],
-            "Resource": f"{log_group_arn}:*",
-        },
-    ]
+    """One function's inline policy: its own logs, the queue it ``consume``\\ s (an ARN), the queues
+    it sends to and the tables it uses — and nothing more."""
+    st: list[dict[str, Any]] = [{
+        "Sid": "WriteItsOwnLogs",
+        "Effect": "Allow",
+        "Action": ["logs:CreateLogStream", "logs:PutLogEvents"],
+        "Resource": f"{log_group_arn}:*",
+    }]
+    if consume:
+        st.append({"Sid": "ConsumeTheQueue", "Effect": "Allow", "Action": list(TRIGGER_ACTIONS), "Resource": consume})
+    if send_to:
+        st.append({"Sid": "SendToTheQueue", "Effect": "Allow", "Action": ["sqs:SendMessage"], "Resource": sorted(send_to)})
     if tables:
         st.append({
             "Sid": "UseTheShopTables",
@@ -167,218 +144,66 @@ def worker_policy(
                        "dynamodb:DeleteItem", "dynamodb:Query"],
             "Resource": sorted(tables),
         })
-    if topics:
-        st.append({"Sid": "PublishEvents", "Effect": "Allow", "Action": ["sns:Publish"], "Resource": sorted(topics)})
-    if send_to:
-        st.append({"Sid": "SendToQueues", "Effect": "Allow", "Action": ["sqs:SendMessage"], "Resource": sorted(send_to)})
     return {"Version": "2012-10-17", "Statement": st}
 
 
-def ensure_role(policy: dict[str, Any]) -> str:
-    """Create (or update) the role ``<prefix>-worker-role`` with ``policy`` inline; returns its ARN."""
+def ensure_role(short: str, policy: dict[str, Any]) -> str:
+    """Create (or update) the role ``<prefix>-<short>`` with ``policy`` inline; return its ARN.
+
+    On real AWS, a role created just now is only returned once IAM has had :data:`ROLE_SETTLE_S`
+    seconds to tell Lambda about it (otherwise ``CreateFunction`` fails: "cannot be assumed").
+    """
     iam = client("iam")
-    role = name(ROLE_SHORT)
+    role = name(short)
     try:
-        arn = iam.get_role(RoleName=role)["Role"]["Arn"]
+        found = iam.get_role(RoleName=role)["Role"]
     except iam.exceptions.NoSuchEntityException:
         kwargs: dict[str, Any] = {
             "RoleName": role,
             "AssumeRolePolicyDocument": json.dumps(TRUST_POLICY),
-            "Description": "Async First Steps worker Lambda (created by helpers.real_aws.lambda_deploy)",
+            "Description": "Async First Steps: execution role of one workshop Lambda function",
             "Tags": [{"Key": k, "Value": v} for k, v in tags().items()],
         }
         boundary = os.environ.get(BOUNDARY_ENV)
         if boundary:
             kwargs["PermissionsBoundary"] = boundary
-        arn = iam.create_role(**kwargs)["Role"]["Arn"]
-    iam.put_role_policy(RoleName=role, PolicyName="worker", PolicyDocument=json.dumps(policy))
-    return arn
+        found = iam.create_role(**kwargs)["Role"]
+    iam.put_role_policy(RoleName=role, PolicyName=short, PolicyDocument=json.dumps(policy))
+    if current().is_real_aws:
+        age = time.time() - found["CreateDate"].timestamp()
+        time.sleep(max(0.0, ROLE_SETTLE_S - age))
+    return found["Arn"]
 
 
-def _retry_role_propagation(call: Any, *, timeout_s: float, **kwargs: Any) -> Any:
-    """Call ``call(**kwargs)``, retrying while IAM has not yet told Lambda about a brand-new role."""
-    lam = client("lambda")
-    deadline = time.monotonic() + timeout_s
-    while True:
-        try:
-            return call(**kwargs)
-        except lam.exceptions.InvalidParameterValueException as exc:
-            # "The role defined for the function cannot be assumed by Lambda" / "The provided execution
-            # role does not have permissions to call ReceiveMessage on SQS": IAM is eventually
-            # consistent, so a new role or policy takes a few seconds to be usable.
-            if "role" not in str(exc).lower() or time.monotonic() > deadline:
-                raise
-            time.sleep(2)
-
-
-def ensure_function(
-    zip_bytes: bytes,
-    role_arn: str,
-    *,
-    environment: dict[str, str],
-    timeout_s: int,
-    memory_mb: int,
-    role_wait_s: float = 60,
-) -> str:
-    """Create (or update code and configuration of) ``<prefix>-worker``; wait until it is usable; return its ARN."""
-    lam = client("lambda")
-    fn = name(FUNCTION_SHORT)
-    config = {
-        "Role": role_arn,
-        "Handler": ENTRY_POINT,
-        "Runtime": RUNTIME,
-        "Timeout": timeout_s,
-        "MemorySize": memory_mb,
-        "Environment": {"Variables": environment},
-        "Description": "Async First Steps worker: the same handler the notebooks run in-process",
-    }
-    waiter_config = {"Delay": 2, "MaxAttempts": 90}
-    try:
-        lam.get_function(FunctionName=fn)
-    except lam.exceptions.ResourceNotFoundException:
-        arn = _retry_role_propagation(
-            lam.create_function, timeout_s=role_wait_s, FunctionName=fn, Code={"ZipFile": zip_bytes},
-            Tags=tags(), **config,
-        )["FunctionArn"]
-        lam.get_waiter("function_active_v2").wait(FunctionName=fn, WaiterConfig=waiter_config)
-        return arn
-    lam.update_function_code(FunctionName=fn, ZipFile=zip_bytes)
-    lam.get_waiter("function_updated_v2").wait(FunctionName=fn, WaiterConfig=waiter_config)
-    arn = _retry_role_propagation(lam.update_function_configuration, timeout_s=role_wait_s, FunctionName=fn,
-                                  **config)["FunctionArn"]
-    lam.get_waiter("function_updated_v2").wait(FunctionName=fn, WaiterConfig=waiter_config)
-    return arn
-
-
-def ensure_mapping(function_arn: str, queue_arn_: str, *, batch_size: int = BATCH_SIZE,
-                   wait_s: float = 120) -> tuple[str, str]:
-    """Create (or update) the SQS → Lambda event source mapping; wait until Enabled; ``(uuid, state)``."""
-    lam = client("lambda")
-    settings = {"BatchSize": batch_size, "FunctionResponseTypes": ["ReportBatchItemFailures"], "Enabled": True}
-    existing = lam.list_event_source_mappings(EventSourceArn=queue_arn_, FunctionName=function_arn).get(
-        "EventSourceMappings", []
-    )
-    if existing:
-        uuid = existing[0]["UUID"]
-        _wait_mapping(uuid, wait_s, steady=True)  # an update is refused while it is still changing
-        _retry_role_propagation(lam.update_event_source_mapping, timeout_s=wait_s, UUID=uuid,
-                                FunctionName=function_arn, **settings)
-    else:
-        uuid = _retry_role_propagation(lam.create_event_source_mapping, timeout_s=wait_s, EventSourceArn=queue_arn_,
-                                       FunctionName=function_arn, **settings)["UUID"]
-    return uuid, _wait_mapping(uuid, wait_s)
-
-
-def _wait_mapping(uuid: str, wait_s: float, *, steady: bool = False) -> str:
-    lam = client("lambda")
-    deadline = time.monotonic() + wait_s
-    while True:
-        state = lam.get_event_source_mapping(UUID=uuid)["State"]
-        if state == "Enabled" or (steady and state == "Disabled"):
-            return state
-        if state not in ("Creating", "Enabling", "Updating") or time.monotonic() > deadline:
-            raise WorkshopError("lambda.mapping_state", uuid=uuid, state=state)
-        time.sleep(1)
-
-
-def deploy(
-    queue_url: str,
-    *,
-    record_fn: str = DEFAULT_RECORD_FN,
-    tables: Iterable[str] = (),
-    topics: Iterable[str] = (),
-    send_to: Iterable[str] = (),
-    environment: dict[str, str] | None = None,
-    memory_mb: int = 256,
-    timeout_s: int | None = None,
-    results_table: str | None = None,
-) -> Deployment:
-    """Deploy the worker handler as ``<prefix>-worker`` consuming ``queue_url`` (idempotent).
-
-    ``record_fn`` (``module:function``) is what :func:`lambda_handler` wraps with
-    :func:`~helpers.core.workers.batch_handler` — the same wrapping the in-process workers use.
-    ``tables``/``topics``/``send_to`` are ARNs the record function may use. The function's timeout
-    defaults to the queue's visibility timeout capped at 30 s (Lambda refuses a trigger whose queue
-    hides messages for less time than the function may run).
-    """
+def table_arns(table_names: Iterable[str]) -> list[str]:
+    """The ARNs of DynamoDB tables in this account and region."""
     info = current()
-    module_name, _, fn_name = record_fn.partition(":")
-    if not module_name or not fn_name:
-        raise WorkshopError("lambda.bad_record_fn", value=record_fn)
-    q_arn, visibility = _queue_settings(queue_url)
-    timeout = int(timeout_s if timeout_s is not None else min(30, visibility))
-    if not 1 <= timeout <= visibility:
-        raise WorkshopError("lambda.timeout_vs_visibility", timeout=timeout, visibility=visibility)
-    function_name = name(FUNCTION_SHORT)
-    group = ensure_log_group(function_name)
-    group_arn = f"arn:aws:logs:{info.region}:{info.account}:log-group:{group}"
-    table_arns = list(tables)
-    if results_table:
-        table_arns.append(f"arn:aws:dynamodb:{info.region}:{info.account}:table/{results_table}")
-    role_arn = ensure_role(worker_policy(q_arn, group_arn, tables=table_arns, topics=topics, send_to=send_to))
-    env = {"WORKSHOP_BACKEND": "aws", "WORKSHOP_PREFIX": prefix(), RECORD_FN_ENV: record_fn, **(environment or {})}
-    if results_table:
-        env[RESULTS_TABLE_ENV] = results_table
-    fn_arn = ensure_function(package(), role_arn, environment=env, timeout_s=timeout, memory_mb=memory_mb)
-    uuid, state = ensure_mapping(fn_arn, q_arn)
-    return Deployment(function_name, fn_arn, role_arn, uuid, state, q_arn, group, timeout, memory_mb)
+    return [f"arn:aws:dynamodb:{info.region}:{info.account}:table/{t}" for t in table_names]
 
 
-# --- inside Lambda ------------------------------------------------------------------------------
-
-_handler: Any = None
+# --- the trigger's timeouts -----------------------------------------------------------------------
 
 
-def lambda_handler(event: dict[str, Any], context: Any) -> Any:
-    """The deployed entry point: the record function named by ``WORKSHOP_RECORD_FN``, wrapped by
-    :func:`~helpers.core.workers.batch_handler` (partial batch responses), on the ``aws`` backend."""
-    global _handler
-    if _handler is None:
-        from ..core.backend import is_ready, use_backend
-        from ..core.workers import batch_handler
+def check_trigger_timeouts(queue_url: str, function_timeout_s: int) -> int:
+    """Read the queue's visibility timeout back and check it against the function timeout; return it.
 
-        if not is_ready():
-            use_backend(quiet=True)  # WORKSHOP_BACKEND=aws in the function's environment
-        module_name, _, fn_name = os.environ.get(RECORD_FN_ENV, DEFAULT_RECORD_FN).partition(":")
-        _handler = batch_handler(getattr(importlib.import_module(module_name), fn_name))
-    return _handler(event, context)
-
-
-def record_arrival(record: Any) -> None:
-    """Default record function: note when a message was sent and when it was processed.
-
-    Writes ``{pk: message id, sent_ms, done_ms, receive_count}`` to ``$WORKSHOP_RESULTS_TABLE``
-    (if set), which is how the notebook measures end-to-end time through a real Lambda. A body
-    with ``"fail": true`` raises, to show that only that record comes back (ReportBatchItemFailures).
+    AWS refuses an SQS trigger whose queue hides a message for less time than the function may
+    run, and recommends at least :data:`~helpers.core.limits.LAMBDA_VISIBILITY_FACTOR` (6) times
+    the function timeout, so a batch retried while Lambda is throttled is not delivered twice.
     """
-    try:
-        body = record.json_body
-    except ValueError:
-        body = {}
-    if isinstance(body, dict) and body.get("fail"):
-        raise ValueError(f"message {record.message_id} asked to fail")
-    table = os.environ.get(RESULTS_TABLE_ENV)
-    if not table:
-        return
-    item = {
-        "pk": {"S": str(body.get("order_id") or record.message_id) if isinstance(body, dict) else record.message_id},
-        "sent_ms": {"N": str(int(record.attributes.sent_timestamp))},
-        "done_ms": {"N": str(int(time.time() * 1000))},
-        "receive_count": {"N": str(int(record.attributes.approximate_receive_count))},
-    }
-    client("dynamodb").put_item(TableName=table, Item=item)
+    if not 1 <= function_timeout_s <= LAMBDA_MAX_TIMEOUT_S:
+        raise WorkshopError("lambda.bad_timeout", timeout=function_timeout_s, most=LAMBDA_MAX_TIMEOUT_S)
+    attrs = client("sqs").get_queue_attributes(QueueUrl=queue_url, AttributeNames=["VisibilityTimeout"])
+    visibility = int(attrs["Attributes"]["VisibilityTimeout"])
+    if visibility < LAMBDA_VISIBILITY_FACTOR * function_timeout_s:
+        raise WorkshopError("lambda.timeout_vs_visibility", timeout=function_timeout_s, visibility=visibility,
+                            factor=LAMBDA_VISIBILITY_FACTOR, needed=LAMBDA_VISIBILITY_FACTOR * function_timeout_s)
+    return visibility
 
 
-_async_shop: Any = None
-
-
-def shop_record(record: Any) -> str:
-    """Record function for the shop's worker on Lambda: :meth:`helpers.queues.async_shop.AsyncShop.process_record`,
-    the very function the in-process workers run, on the shop's existing tables."""
-    global _async_shop
-    if _async_shop is None:
-        from ..queues.async_shop import AsyncShop
-        from ..shop import Shop
-
-        _async_shop = AsyncShop(Shop.create(reset_stock=False), queue_url="")
-    return _async_shop.process_record(record)
+def invoke_url(api_id: str, stage: str) -> str:
+    """The URL of a deployed REST API stage (on an emulator: its own URL scheme)."""
+    info = current()
+    if info.endpoint:
+        return f"{info.endpoint.rstrip('/')}/restapis/{api_id}/{stage}/_user_request_"
+    return f"https://{api_id}.execute-api.{info.region}.amazonaws.com/{stage}"

@@ -9,7 +9,9 @@ MESSAGES: dict[str, dict[str, str]] = {
             "The price table {path} could not be read ({error}): restore data/prices.json from the "
             "repository (git checkout data/prices.json)."
         ),
-        "cost.unknown_item": "There is no price {item!r} in data/prices.json; the priced items are: {valid}.",
+        "cost.unknown_item": (
+            "There is no price {item!r} in data/prices.json; its items start with {valid} (for example sqs.requests)."
+        ),
         "cost.bad_usage": "Usage {item!r} must be a non-negative number; got {value!r}.",
         "cost.free_calls": "+ {n} calls that cost nothing ({services}).",
         "cost.unpriced": "+ calls with no price in data/prices.json (not included above): {calls}.",
@@ -20,18 +22,24 @@ MESSAGES: dict[str, dict[str, str]] = {
         "cost.other_region": (
             "Your region is {region}; the table is priced for {priced}. Prices differ a little between regions."
         ),
-        "lambda.bad_record_fn": (
-            "record_fn must name a function as 'module:function', e.g. 'helpers.real_aws.lambda_deploy:record_arrival'; "
-            "got {value!r}."
+        "cost.prices_date": "Price table: {title}. Checked against the AWS pricing pages on {as_of} ({region}).",
+        "cost.idle_storage": (
+            "Not in this estimate: DynamoDB bills storage by the month (about ${usd:.3f} per GB-month here, "
+            "the first 25 GB free), even for an idle on-demand table that no request reaches."
         ),
+        "cost.sns_payload_filtering": (
+            "Not in this estimate: a filter policy on the message body (FilterPolicyScope MessageBody) is "
+            "billed per GB of payload SNS scans; a filter on message attributes, as used here, costs nothing extra."
+        ),
+        "lambda.bad_timeout": "A Lambda function timeout must be between 1 and {most} seconds; got {timeout!r}.",
         "lambda.timeout_vs_visibility": (
-            "The function timeout ({timeout} s) must be between 1 s and the queue's visibility timeout "
-            "({visibility} s), or Lambda refuses the trigger: lower timeout_s or create the queue with "
-            "ensure_queue(..., visibility_timeout=60)."
+            "The queue hides a message for {visibility} s, but the function may run for {timeout} s: AWS "
+            "recommends a visibility timeout of at least {factor} times the function timeout ({needed} s). "
+            "Create the queue with visibility_timeout={needed} or more."
         ),
         "lambda.mapping_state": (
             "The event source mapping {uuid} is {state}, not Enabled: look at it in the Lambda console "
-            "(Triggers) or run 99_cleanup and deploy again."
+            "(Triggers), or run 99_cleanup and deploy again."
         ),
         "real.moto_explains": (
             "Backend: moto. This notebook shows what it would do on a real account and runs the same flows "
@@ -46,14 +54,16 @@ MESSAGES: dict[str, dict[str, str]] = {
             "(all named {prefix}-…) and makes up to {calls:,} billed requests (at most about ${usd:.4f} at "
             "list prices; usually free within the free tier). Run 99_cleanup when you are done."
         ),
-        "real.lambda_skipped": (
-            "DEPLOY_LAMBDA is False: the Lambda section is skipped. Set DEPLOY_LAMBDA = True (real AWS, or "
-            "an emulator that runs Lambda code) to deploy the worker as a function."
+        "real.stage_title": "The handlers you wrote, deployed on {backend}: API Gateway → Lambda → SQS → Lambda → DynamoDB",
+        "real.no_lambda_code": (
+            "This backend stores the functions but does not run their code (moto would need Docker to run "
+            "it), so no order is sent through API Gateway. On real AWS this cell sends {n} orders to each "
+            "endpoint and times them."
         ),
-        "real.lambda_moto": (
-            "Deployed, but this backend does not run Lambda code (moto accepts the calls and stores the "
-            "function), so no order is sent and nothing is timed; on real AWS the orders would now be "
-            "processed by the function."
+        "real.api_timed": (
+            "{n} orders through API Gateway: POST /sync/orders p50 {sync:.0f} ms, POST /async/orders p50 "
+            "{accept:.0f} ms; the worker function completed {completed} of {accepted} accepted orders "
+            "(end to end p50 {e2e:.0f} ms)."
         ),
         "cleanup.nothing": (
             "Nothing to clean up for {prefix}: no resource with that prefix exists in account {account}, "
@@ -62,6 +72,44 @@ MESSAGES: dict[str, dict[str, str]] = {
         "cleanup.still_there": (
             "{n} resource(s) of {prefix} are still listed after {waited:.0f} s: {names}. AWS may need a "
             "minute to forget deleted queues; run this cell again."
+        ),
+        "ex.07.worker_role.hint": (
+            "Follow one batch: Lambda takes messages from the queue, calls your function, and removes the "
+            "messages that succeeded. It also reads the queue's settings when it creates the trigger."
+        ),
+        "ex.07.worker_role.not_a_set": (
+            "Give a set of action names as strings, e.g. {{\"sqs:SendMessage\"}}; you gave {got!r}."
+        ),
+        "ex.07.worker_role.placeholder": "Replace ... in the set with action names, for example \"sqs:SendMessage\".",
+        "ex.07.worker_role.wildcard": (
+            "{actions}: a wildcard allows every matching action, today and in the future. Name each action."
+        ),
+        "ex.07.worker_role.not_actions": (
+            "{actions}: an action name is the service, a colon and the action, e.g. sqs:ReceiveMessage."
+        ),
+        "ex.07.worker_role.sends": (
+            "The worker only consumes this queue; it never sends to it. The API function needs sqs:SendMessage, "
+            "in its own role."
+        ),
+        "ex.07.worker_role.no_receive": (
+            "Without sqs:ReceiveMessage the trigger cannot take a batch from the queue: Lambda polls with the "
+            "function's role."
+        ),
+        "ex.07.worker_role.no_delete": (
+            "Without sqs:DeleteMessage, Lambda cannot remove the messages of a successful batch, so every message "
+            "comes back after the visibility timeout."
+        ),
+        "ex.07.worker_role.no_attributes": (
+            "Without sqs:GetQueueAttributes, Lambda refuses to create the trigger: it reads the queue's settings "
+            "first."
+        ),
+        "ex.07.worker_role.extra": (
+            "{actions}: the trigger does not need this. Leave it out; add an action only when the function's code "
+            "calls it."
+        ),
+        "ex.07.worker_role.ok": (
+            "Receive, delete and read the queue's settings: that is what the managed role "
+            "AWSLambdaSQSQueueExecutionRole grants, here for one queue only."
         ),
         "ex.07.million.hint": (
             "Count requests per order: one SendMessage when the order is accepted; the worker receives and "
