@@ -393,3 +393,21 @@ def test_stop_without_waiting_ends_by_itself_and_never_overlaps_the_next_workers
     join_retiring()
     assert worker_threads() == [] and not first.running and not elsewhere.running
     first.stop()  # still idempotent
+
+
+def test_a_lessons_receive_function_replaces_the_workers_receive_message_call(make_queue):
+    url = make_queue()
+    send(url, ["a", "b", "c"])
+    asked: list[dict] = []
+
+    def receive(queue_url, *, max_messages, wait_s, visibility_timeout):
+        asked.append({"max": max_messages, "wait": wait_s, "visibility": visibility_timeout})
+        return client("sqs").receive_message(QueueUrl=queue_url, MaxNumberOfMessages=max_messages,
+                                             WaitTimeSeconds=wait_s, MessageSystemAttributeNames=["All"]).get(
+            "Messages", [])
+
+    worker = Worker(url, batch_handler(lambda r: None), batch_size=2, wait_time_s=0, visibility_timeout=5,
+                    receive=receive)
+    assert worker.run_once() == 2 and worker.run_once() == 1
+    assert asked == [{"max": 2, "wait": 0, "visibility": 5}] * 2
+    assert worker.stats.succeeded == 3 and worker.stats.receives == 2 and depth_total(url) == 0

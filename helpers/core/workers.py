@@ -17,17 +17,9 @@ Lambda service does for an SQS trigger:
   messages back at once (``ChangeMessageVisibility`` 0); every thread is joined; stopping twice
   is harmless.
 
-Handlers are built from a per-record function with :func:`batch_handler`, which uses
-Powertools for AWS Lambda's batch utilities (``BatchProcessor`` + ``process_partial_response``)
-instead of re-implementing partial failures::
-
-    def record_fn(record):            # a Powertools SQSRecord
-        order = record.json_body
-        ...                            # raise to fail just this record
-
-    handler = batch_handler(record_fn)   # what you would deploy as the Lambda handler
-    with WorkerPool(url, handler, workers=2) as pool:
-        pool.wait_for_succeeded(100, timeout=30)
+Handlers are built from a per-record function (a Powertools ``SQSRecord`` in; raise to fail just that
+record) with :func:`batch_handler`: Powertools' ``BatchProcessor`` + ``process_partial_response``, so
+``WorkerPool(url, batch_handler(record_fn), workers=2)`` consumes a queue like a deployed function.
 
 Waiting for a condition and sampling queue depth over time are in :mod:`helpers.core.sampling`.
 """
@@ -289,7 +281,8 @@ class Worker:
 
     ``visibility_timeout`` (seconds) overrides the queue's for the messages this worker
     receives (``ReceiveMessage`` ``VisibilityTimeout``); ``None`` uses the queue's setting, as
-    the Lambda service does. ``on_stop`` is the default for :meth:`stop`.
+    the Lambda service does. ``on_stop`` is the default for :meth:`stop`. ``receive`` replaces the
+    worker's ReceiveMessage with a lesson's ``receive(queue_url, max_messages=, wait_s=, visibility_timeout=)``.
     """
 
     def __init__(
@@ -303,6 +296,7 @@ class Worker:
         on_stop: str = "drain",
         name: str = "worker",
         function_timeout_s: float = 30.0,
+        receive: Callable[..., list[dict[str, Any]]] | None = None,
     ) -> None:
         _check_settings(handler, batch_size, wait_time_s, on_stop)
         self.queue_url = queue_url
@@ -313,6 +307,7 @@ class Worker:
         self.on_stop = on_stop
         self.name = name
         self.function_timeout_s = function_timeout_s
+        self.receive = receive  # None: the worker's own ReceiveMessage call below
         self.stats = WorkerStats()
         self.last_handler_error: BaseException | None = None
         self._stop = threading.Event()
@@ -433,7 +428,12 @@ class Worker:
             params["VisibilityTimeout"] = self.visibility_timeout
         try:
             self.stats.receives += 1
-            messages = self._call("receive_message", **params).get("Messages", [])
+            if self.receive is None:
+                messages = self._call("receive_message", **params).get("Messages", [])
+            else:
+                self.stats.api_calls += 1
+                messages = self.receive(self.queue_url, max_messages=self.batch_size, wait_s=self.wait_time_s,
+                                        visibility_timeout=self.visibility_timeout)
         except Exception as exc:  # reported in stats; a vanished queue ends the worker
             self._error(exc)
             code = getattr(exc, "response", {}).get("Error", {}).get("Code", "")
