@@ -403,7 +403,7 @@ def test_routing_table_and_expected_routes():
 
 
 def _published(oid, start, ms):
-    return fanout.Published(oid, "ACCEPTED", start, start + ms / 1000, message_id="m", size_bytes=100, publish_ms=ms / 2)
+    return fanout.Published(oid, "ACCEPTED", start, start + ms / 1000, message_id="m", size_bytes=100)
 
 
 def _labelled(fig):
@@ -429,12 +429,15 @@ def test_every_figure_has_titles_and_labels():
     dep = fanout.DeployRun(placed, "email", "shipping", (0.05, 0.12), 0.05, 3, dict.fromkeys(fanout.SERVICES, series),
                            dict.fromkeys(fanout.SERVICES, 6), {"shipping": 2, "email": 0, "points": 2}, 0.0, 30)
     _labelled(pf.deploy(dep))
-    live = fanout.LiveAdd(placed, 0.0, (0.07, 0.08), "analytics", {"o3", "o4", "o5"}, {"before": 5, "after": 5}, 0.5)
+    live = fanout.LiveAdd(placed, 0.0, (0.07, 0.08), "analytics", {"o3", "o4", "o5"}, 0.5)
     assert live.answered_before_worker and len(live.before) == 2 and len(live.after) == 3
     _labelled(pf.live_add(live))
-    routes = fanout.RoutingRun({"A": "a", "B": "b"}, {"x": {"A"}, "y": {"B"}}, {"x": {"A"}, "y": set()}, {})
+    routes = fanout.RoutingRun({"A": "a", "B": "b"}, {"x": {"A"}, "y": {"B"}}, {"x": {"A"}, "y": set()}, {},
+                               fanout.routing_table())
     assert not routes.as_predicted
-    _labelled(pf.routing(routes))
+    fig = pf.routing(routes)
+    assert "1,800 yen" in fig.axes[0].get_xticklabels()[0].get_text()  # each order's facts under its letter
+    _labelled(fig)
     _labelled(pf.sizes(300 * 1024))
 
 

@@ -15,18 +15,13 @@ from .publisher import FanoutShop
 from .subscribers import RecordFn, Subscriber
 
 
-def collect(queue_url: str, *, expect: int = 0, timeout: float = 5.0, settle_s: float = 0.3) -> list[Event]:
-    """Receive and delete everything that arrives in ``queue_url``, parsed as :class:`Event` s.
-
-    Waits until at least ``expect`` events arrived (or ``timeout``), then ``settle_s`` more for
-    stragglers: on AWS, SNS delivers after ``Publish`` returns (on moto, before).
-    """
-    return collect_many({"q": queue_url}, {"q": expect}, timeout=timeout, settle_s=settle_s)["q"]
-
-
 def collect_many(queues: dict[str, str], expect: dict[str, int] | None = None, *, timeout: float = 5.0,
                  settle_s: float = 0.3) -> dict[str, list[Event]]:
-    """:func:`collect` for several queues at once (one shared wait): name → events received."""
+    """Receive and delete everything that arrives in ``queues``, parsed as :class:`Event` s: name → events.
+
+    Waits until each queue got at least ``expect[name]`` events (or ``timeout``), then ``settle_s``
+    more for stragglers: on AWS, SNS delivers after ``Publish`` returns (on moto, before).
+    """
     sqs = client("sqs")
     want = expect or {}
     got: dict[str, list[Event]] = {name: [] for name in queues}
@@ -221,7 +216,6 @@ class LiveAdd:
     added_window: tuple[float, float]  # seconds since t0: subscribe call started / returned
     name: str
     received: set[str]  # order ids the new subscriber processed
-    publish_api_ms: dict[str, float]  # median time of the Publish call alone, "before" / "after"
     worker_started: float = float("nan")  # seconds since t0 when the new subscriber's worker started
 
     def _side(self, before: bool) -> list[Published]:
@@ -329,9 +323,4 @@ def live_add(fshop: FanoutShop, name: str, record_fn: RecordFn | None = None, *,
         fshop.stop()
     sub = holder.get("sub")
     received = set(sub.done) if sub is not None else set()
-    api_before = [p.publish_ms for p in placed if p.ok and p.end - t0 < window[0]]
-    api_after = [p.publish_ms for p in placed if p.ok and p.start - t0 > window[1]]
-    from ..shop import percentile
-
-    return LiveAdd(placed, t0, (window[0], window[1]), name, received,
-                   {"before": percentile(api_before, 50), "after": percentile(api_after, 50)}, worker_at)
+    return LiveAdd(placed, t0, (window[0], window[1]), name, received, worker_at)

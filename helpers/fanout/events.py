@@ -163,4 +163,3 @@ class Published(Accepted):
     message_id: str | None = None  # SNS message id of the published event
     size_bytes: int = 0  # the event's size as SNS counts it
     http_status: int = 202  # a field here: 413 cannot be derived from the status
-    publish_ms: float = 0.0  # the Publish call alone, real ms (on moto it includes the deliveries)

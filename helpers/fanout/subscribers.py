@@ -27,7 +27,7 @@ class Subscriber:
 
     ``record_fn(event)`` does the service's work for one :class:`Event` and raises to fail the
     record (it then comes back after the visibility timeout, and goes to the DLQ after
-    ``max_receive_count`` receives if the queue has one).
+    ``max_receive_count`` receives if the queue has one). :attr:`done` counts the successes.
     """
 
     def __init__(self, name: str, queue_url: str, subscription_arn: str, record_fn: RecordFn, *,
@@ -46,22 +46,15 @@ class Subscriber:
         self._lock = threading.Lock()
         #: order id → how many times this service processed it successfully
         self.done: Counter[str] = Counter()
-        #: order id → how many times a worker tried (successes and failures)
-        self.attempts: Counter[str] = Counter()
-        #: every event processed successfully, in the order they finished
-        self.events: list[Event] = []
         #: order id → time.perf_counter() of the first success
         self.finished_at: dict[str, float] = {}
 
     def process_record(self, record: Any) -> Any:
         """Parse the event (envelope or raw) and run :attr:`record_fn`; raise to fail this record."""
         event = parse_event(record)
-        with self._lock:
-            self.attempts[event.order_id] += 1
         result = self.record_fn(event)
         with self._lock:
             self.done[event.order_id] += 1
-            self.events.append(event)
             self.finished_at.setdefault(event.order_id, time.perf_counter())
         return result
 
@@ -100,8 +93,6 @@ class Subscriber:
         """Forget what was counted so far (the queue and the workers are untouched)."""
         with self._lock:
             self.done.clear()
-            self.attempts.clear()
-            self.events.clear()
             self.finished_at.clear()
 
     def __repr__(self) -> str:
