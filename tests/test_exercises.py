@@ -37,22 +37,6 @@ def test_wrong_answer_gets_the_checkers_sentence():
     assert not ok and "dict" in sentence
 
 
-def test_roundtrip_without_delete_is_caught(backend):
-    from helpers.core.backend import client
-    from helpers.core.resources import ensure_queue, purge
-    from helpers.setup.exercises import EXERCISE_QUEUE
-
-    url = ensure_queue(EXERCISE_QUEUE)
-    purge(url)
-    sqs = client("sqs")
-    sqs.send_message(QueueUrl=url, MessageBody="order-1")
-    body = sqs.receive_message(QueueUrl=url, WaitTimeSeconds=1)["Messages"][0]["Body"]
-    ok, sentence = evaluate("00.roundtrip", body)
-    assert not ok and "still in the queue" in sentence
-    ok, sentence = evaluate("00.roundtrip", "order-2")
-    assert not ok and "'order-2'" in sentence
-
-
 def test_a_checker_that_crashes_on_the_answer_says_so_in_one_sentence():
     @exercise("test.crash", solution_answer=lambda: 1)
     def _(answer):

@@ -1,7 +1,10 @@
-"""00_setup's helpers: versions against pins, the first round trip, the ready check."""
+"""00_setup's helpers: versions against pins, the empty-queue check, the ready check."""
 
 from __future__ import annotations
 
+from helpers.core.backend import client
+from helpers.core.messages import say
+from helpers.core.resources import ensure_queue
 from helpers.setup import setup_check
 
 
@@ -19,16 +22,34 @@ def test_versions_match_pins_in_this_environment():
 def test_a_version_mismatch_is_not_ok():
     assert not setup_check.VersionRow("boto3", "1.0.0", "1.44.5").ok
     assert not setup_check.VersionRow("boto3", None, "1.44.5").ok
+    assert setup_check.VersionRow("python", "3.12.1", None).ok
 
 
-def test_round_trip_and_readiness(backend):
-    trip = setup_check.round_trip("ping")
-    assert trip.ok and trip.received_body == "ping" and trip.left_in_queue == 0
-    assert {"SendMessage", "ReceiveMessage", "DeleteMessage"} <= set(trip.timings_ms)
-    ready = setup_check.readiness(setup_check.versions(), trip)
-    assert ready.ok
-    broken = setup_check.RoundTrip(trip.queue_url, "ping", None, 1)
-    assert not setup_check.readiness(setup_check.versions(), broken).ok
-    fig = setup_check.plot_round_trip(trip)
-    ax = fig.axes[0]
-    assert ax.get_title() and "ms" in ax.get_xlabel()
+def test_print_versions_marks_each_row(capsys):
+    setup_check.print_versions([setup_check.VersionRow("boto3", None, "1.44.5"), setup_check.VersionRow("moto", "5", "5")])
+    out = capsys.readouterr().out.splitlines()
+    assert out[0].split() == [say("setup.versions.package"), say("setup.versions.installed"), say("setup.versions.pinned")]
+    assert "missing" in out[1] and out[1].endswith("❌") and out[2].endswith("✅")
+
+
+def test_is_empty_sees_waiting_and_in_flight_messages(own_prefix):
+    sqs = client("sqs")
+    url = ensure_queue("empty-check")
+    assert setup_check.is_empty(url)
+    sqs.send_message(QueueUrl=url, MessageBody="x")
+    assert not setup_check.is_empty(url)  # waiting
+    message = sqs.receive_message(QueueUrl=url, WaitTimeSeconds=1)["Messages"][0]
+    assert not setup_check.is_empty(url)  # received: hidden, not gone
+    sqs.delete_message(QueueUrl=url, ReceiptHandle=message["ReceiptHandle"])
+    assert setup_check.is_empty(url)
+
+
+def test_readiness_needs_every_check(backend, capsys):
+    rows = setup_check.versions()
+    ready = setup_check.readiness(rows, round_trip_ok=True)
+    assert ready.ok and len(ready.checks) == 4
+    assert not setup_check.readiness(rows, round_trip_ok=False).ok
+    assert not setup_check.readiness([setup_check.VersionRow("boto3", None, "1")], round_trip_ok=True).ok
+    setup_check.readiness(rows, round_trip_ok=False).show()
+    out = capsys.readouterr().out
+    assert f"❌ {say('setup.ready.round_trip')}" in out and f"✅ {say('setup.ready.python')}" in out

@@ -1,20 +1,37 @@
-"""00_setup: is this environment ready? Versions, a first SQS round trip, a final ready check."""
+"""00_setup: is this environment ready? The version self-check and the final ready check.
+
+The first SQS round trip is not here: the notebook makes those calls itself, in its own cells.
+"""
 
 from __future__ import annotations
 
 import importlib.metadata
 import platform
 import re
-import time
-from dataclasses import dataclass, field
+import sys
+from dataclasses import dataclass
 from pathlib import Path
 
-from ..core.backend import client, current
-from ..core.resources import ensure_queue, purge
+from ..core.backend import current
+from ..core.messages import say
+from ..core.resources import queue_depth
+from ..core.sampling import wait_until
 
 # The packages a learner's environment needs, as named on PyPI.
 CHECKED = ["boto3", "moto", "jupyterlab", "ipywidgets", "matplotlib", "aws-lambda-powertools"]
 REQUIREMENTS = Path(__file__).resolve().parents[2] / "requirements.txt"
+#: How long real AWS may take to show an emptied queue (its message counts are approximate).
+SETTLE_S = 10.0
+
+
+def is_empty(queue_url: str) -> bool:
+    """No message waiting or in flight; on real AWS, waits up to :data:`SETTLE_S` for the counts to settle."""
+
+    def empty() -> bool:
+        depth = queue_depth(queue_url)
+        return depth["visible"] + depth["in_flight"] == 0
+
+    return wait_until(empty, SETTLE_S if current().is_real_aws else 0.0, poll_s=0.5)
 
 
 @dataclass
@@ -27,6 +44,7 @@ class VersionRow:
 
     @property
     def ok(self) -> bool:
+        """Installed, and at the pinned version when there is a pin."""
         return self.installed is not None and (self.pinned is None or self.installed == self.pinned)
 
 
@@ -55,99 +73,41 @@ def versions() -> list[VersionRow]:
 
 
 def print_versions(rows: list[VersionRow]) -> None:
-    """A small table a learner can read at a glance."""
-    print(f"{'package':<24}{'installed':<12}{'pinned':<12}")
+    """A small table a learner can read at a glance: what an instructor asks for first."""
+    print(f"{say('setup.versions.package'):<24}{say('setup.versions.installed'):<12}{say('setup.versions.pinned'):<12}")
     for row in rows:
         mark = "✅" if row.ok else "❌"
-        print(f"{row.package:<24}{row.installed or 'missing':<12}{row.pinned or '-':<12}{mark}")
-
-
-@dataclass
-class RoundTrip:
-    """A first SQS round trip: what each call took, and whether the message came back intact."""
-
-    queue_url: str
-    sent_body: str
-    received_body: str | None
-    left_in_queue: int
-    timings_ms: dict[str, float] = field(default_factory=dict)
-
-    @property
-    def ok(self) -> bool:
-        return self.received_body == self.sent_body and self.left_in_queue == 0
-
-
-def round_trip(body: str = "hello, queue") -> RoundTrip:
-    """Create a queue, send one message, receive it, delete it: time each call."""
-    sqs = client("sqs")
-    timings: dict[str, float] = {}
-
-    def timed(label: str, fn, **kwargs):
-        start = time.perf_counter()
-        result = fn(**kwargs)
-        timings[label] = (time.perf_counter() - start) * 1000
-        return result
-
-    start = time.perf_counter()
-    url = ensure_queue("hello")
-    timings["CreateQueue (or reuse)"] = (time.perf_counter() - start) * 1000
-    purge(url)  # a second Run All starts from an empty queue
-    timed("SendMessage", sqs.send_message, QueueUrl=url, MessageBody=body)
-    got = timed("ReceiveMessage", sqs.receive_message, QueueUrl=url, MaxNumberOfMessages=1, WaitTimeSeconds=1)
-    messages = got.get("Messages", [])
-    received = messages[0]["Body"] if messages else None
-    if messages:
-        timed("DeleteMessage", sqs.delete_message, QueueUrl=url, ReceiptHandle=messages[0]["ReceiptHandle"])
-    attrs = sqs.get_queue_attributes(
-        QueueUrl=url, AttributeNames=["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"]
-    )["Attributes"]
-    left = int(attrs["ApproximateNumberOfMessages"]) + int(attrs["ApproximateNumberOfMessagesNotVisible"])
-    return RoundTrip(url, body, received, left, timings)
-
-
-def plot_round_trip(trip: RoundTrip):
-    """Bar chart: how long each SQS call of the round trip took."""
-    import matplotlib.pyplot as plt
-
-    fig, ax = plt.subplots(figsize=(7, 3))
-    labels = list(trip.timings_ms)
-    values = [trip.timings_ms[k] for k in labels]
-    bars = ax.barh(labels, values, color="#4c72b0")
-    ax.bar_label(bars, labels=[f"{v:.1f} ms" for v in values], padding=3)
-    ax.invert_yaxis()
-    ax.set_xlabel("time per call (ms)")
-    ax.set_ylabel("SQS API call")
-    ax.set_title(f"First SQS round trip on {current().name}")
-    ax.set_xlim(0, max(values) * 1.3 if values else 1)
-    fig.tight_layout()
-    return fig
+        print(f"{row.package:<24}{row.installed or say('setup.versions.missing'):<12}{row.pinned or '-':<12}{mark}")
 
 
 @dataclass
 class Readiness:
-    """The final "ready" check of 00_setup."""
+    """The final "ready" check of 00_setup: named checks, each passed or not."""
 
     checks: dict[str, bool]
 
     @property
     def ok(self) -> bool:
+        """Every check passed."""
         return all(self.checks.values())
 
     def show(self) -> None:
+        """One line per check, ✅ or ❌."""
         for label, ok in self.checks.items():
             print(("✅ " if ok else "❌ ") + label)
 
 
-def readiness(rows: list[VersionRow], trip: RoundTrip) -> Readiness:
-    """Everything 00_setup verified, as one list of named checks."""
-    import sys
+def readiness(rows: list[VersionRow], round_trip_ok: bool) -> Readiness:
+    """Everything 00_setup verified, as one list of named checks.
 
+    ``round_trip_ok``: the notebook's own SQS round trip got its message back and left the queue empty.
+    """
     info = current()
     return Readiness(
         {
-            "Python 3.10 or newer": sys.version_info >= (3, 10),
-            "packages installed at the pinned versions": all(r.ok for r in rows),
-            f"calls reach the {info.name} backend (account {info.account})": bool(re.fullmatch(r"\d{12}", info.account)),
-            "SQS round trip: the message came back intact and the queue is empty": trip.ok,
+            say("setup.ready.python"): sys.version_info >= (3, 10),
+            say("setup.ready.packages"): all(r.ok for r in rows),
+            say("setup.ready.backend", name=info.name, account=info.account): bool(re.fullmatch(r"\d{12}", info.account)),
+            say("setup.ready.round_trip"): bool(round_trip_ok),
         }
     )
