@@ -66,7 +66,7 @@ class Preflight:
         out = [
             f"account   {self.info.account}",
             f"region    {self.info.region}",
-            f"endpoint  {self.info.endpoint or ('in this process (moto)' if self.mode == 'moto' else 'real AWS')}",
+            f"endpoint  {self.info.endpoint or say('real.endpoint_' + self.mode)}",
             f"prefix    {self.prefix}",
         ]
         if self.mode == "moto":
@@ -76,10 +76,10 @@ class Preflight:
         else:
             out.append(say("real.real_aws_warning", account=self.info.account, region=self.info.region,
                            prefix=self.prefix, calls=self.planned_calls, usd=self.planned.total_usd))
-        out.append("this run creates:")
+        out.append(say("real.creates"))
         out += [f"  {kind:<27} {full}" for kind, full in self.creates]
-        out.append(f"planned: ≤ {self.planned_calls:,} billed requests ≈ ${self.planned.total_usd:.4f} "
-                   f"(list prices {self.planned.prices.region}, {self.planned.prices.as_of}; free tier not subtracted)")
+        out.append(say("real.planned", calls=self.planned_calls, usd=self.planned.total_usd,
+                       region=self.planned.prices.region, as_of=self.planned.prices.as_of))
         return out
 
     @property
@@ -191,9 +191,8 @@ class FanoutRun:
     def show(self) -> None:
         """One line per subscriber, then the publisher's response time."""
         for sub in self.expected:
-            print(f"{sub:<9} expected {self.expected[sub]:>3}  processed {self.received[sub]:>3}")
-        print(f"publish API: p50 {percentile(self.publish_ms, 50):.0f} ms per order "
-              f"(validate, store, Publish); new queue policies worked after {self.policy_wait_s:.1f} s")
+            print(say("real.fanout_line", sub=sub, expected=self.expected[sub], received=self.received[sub]))
+        print(say("real.fanout_publish", p50=percentile(self.publish_ms, 50), wait=self.policy_wait_s))
 
     def plot(self, backend_name: str = "") -> Any:
         """Bars: orders each subscriber should process and did process."""
@@ -202,14 +201,14 @@ class FanoutRun:
         fig, ax = plt.subplots(figsize=(8, 3.2))
         subs = list(self.expected)
         xs = range(len(subs))
-        ax.bar([x - 0.2 for x in xs], [self.expected[s] for s in subs], width=0.4, label="expected", color="tab:gray")
-        ax.bar([x + 0.2 for x in xs], [self.received[s] for s in subs], width=0.4, label="processed",
+        ax.bar([x - 0.2 for x in xs], [self.expected[s] for s in subs], width=0.4, label=say("real.fanout_expected"),
+               color="tab:gray")
+        ax.bar([x + 0.2 for x in xs], [self.received[s] for s in subs], width=0.4, label=say("real.fanout_processed"),
                color="tab:green")
         ax.set_xticks(list(xs), subs)
-        ax.set_xlabel("subscribed service (queue)")
-        ax.set_ylabel("orders (count)")
-        where = f" on {backend_name}" if backend_name else ""
-        ax.set_title(f"Fan-out{where}: {self.published} orders published once, processed by every subscriber")
+        ax.set_xlabel(say("real.fanout_xlabel"))
+        ax.set_ylabel(say("real.fanout_ylabel"))
+        ax.set_title(say("real.fanout_title", backend=backend_name or "this backend", n=self.published))
         ax.legend()
         fig.tight_layout()
         return fig
@@ -343,8 +342,8 @@ class CleanupResult:
         if not self.found:
             return [say("cleanup.nothing", prefix=self.prefix, account=self.info.account, region=self.info.region)]
         out = self.report.lines()
-        out.append(f"remaining with prefix {self.prefix}: {len(self.remaining)}")
-        out += [f"  still there: {f.kind:<20} {f.name}" for f in self.remaining]
+        out.append(say("cleanup.remaining", prefix=self.prefix, n=len(self.remaining)))
+        out += [say("cleanup.still_listed", kind=f"{f.kind:<20}", name=f.name) for f in self.remaining]
         failed = {f.name for f, _ in self.report.failed}
         lagging = [f.name for f in self.remaining if f.name not in failed]
         if lagging:  # deleted without an error, yet still listed: AWS catching up
@@ -365,7 +364,7 @@ def show_inventory(found: list[Found], of_prefix: str | None = None) -> None:
     """Print a listing by kind (what 99_cleanup shows before and after)."""
     pfx = of_prefix or prefix()
     if not found:
-        print(f"no resources with prefix {pfx}")
+        print(say("cleanup.none_listed", prefix=pfx))
         return
     for kind, n in sorted(Counter(f.kind for f in found).items()):
         print(f"{kind:<22} {n}")

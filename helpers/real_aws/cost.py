@@ -231,8 +231,8 @@ def plot_requests(est: CostEstimate, ax: Any = None, top: int = 12) -> Any:
     if ax is None:
         _, ax = plt.subplots(figsize=(8, 0.35 * max(len(items), 3) + 1))
     ax.barh([k for k, _ in items], [v for _, v in items], color="tab:orange")
-    ax.set_xlabel("billed API calls in this run (count)")
-    ax.set_ylabel("service:operation")
-    ax.set_title(f"Where the requests went (estimated total ${est.total_usd:.6f})")
+    ax.set_xlabel(say("cost.plot_xlabel"))
+    ax.set_ylabel(say("cost.plot_ylabel"))
+    ax.set_title(say("cost.plot_title", usd=est.total_usd))
     ax.figure.tight_layout()
     return ax

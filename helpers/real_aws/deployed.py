@@ -73,20 +73,18 @@ class Wiring:
 
     def lines(self) -> list[str]:
         """What the notebook prints: one line per fact."""
-        t = self.trigger
+        t, a, w = self.trigger, self.api, self.worker
+        target = self.integration.get("uri", "").split(":function:")[-1].split("/")[0]
         return [
-            f"API function     {self.api.name}: {self.api.runtime}, handler {self.api.handler}, "
-            f"timeout {self.api.timeout_s} s, {self.api.state}",
-            f"worker function  {self.worker.name}: {self.worker.runtime}, handler {self.worker.handler}, "
-            f"timeout {self.worker.timeout_s} s, {self.worker.state}",
-            f"trigger          batch {t.get('BatchSize')}, {', '.join(t.get('FunctionResponseTypes', [])) or 'no'} "
-            f"partial batch responses, {t.get('State')}",
-            f"queue            visibility timeout {self.visibility_s} s "
-            f"({self.visibility_s / max(self.worker.timeout_s, 1):.0f}× the worker's timeout)",
-            f"API Gateway      {self.integration.get('type')} → "
-            f"{self.integration.get('uri', '').split(':function:')[-1].split('/')[0]}; "
-            f"API Gateway may call it: {self.api_may_call}",
-            *[f"PROBLEM          {p}" for p in self.problems],
+            say("real.wiring_function", role="API", name=a.name, runtime=a.runtime, handler=a.handler,
+                timeout=a.timeout_s, state=a.state),
+            say("real.wiring_function", role="worker", name=w.name, runtime=w.runtime, handler=w.handler,
+                timeout=w.timeout_s, state=w.state),
+            say("real.wiring_trigger", batch=t.get("BatchSize"), state=t.get("State"),
+                types=", ".join(t.get("FunctionResponseTypes", [])) or "-"),
+            say("real.wiring_queue", visibility=self.visibility_s, times=self.visibility_s / max(w.timeout_s, 1)),
+            say("real.wiring_gateway", type=self.integration.get("type"), target=target, allowed=self.api_may_call),
+            *[say("real.wiring_problem", problem=p) for p in self.problems],
         ]
 
     def show(self) -> None:
@@ -117,17 +115,18 @@ def read_wiring(api_function: str, worker_function: str, queue_url: str, rest_ap
                    and f":{rest_api_id}/" in json.dumps(s.get("Condition", {})) for s in statements)
     problems = []
     if handlers and [api.handler, worker.handler] != list(handlers):
-        problems.append(f"the handlers are {api.handler} and {worker.handler}, not {', '.join(handlers)}")
+        problems.append(say("real.problem_handlers", got=f"{api.handler}, {worker.handler}", want=", ".join(handlers)))
     if visibility < LAMBDA_VISIBILITY_FACTOR * worker.timeout_s:
-        problems.append(f"visibility timeout {visibility} s < {LAMBDA_VISIBILITY_FACTOR} × {worker.timeout_s} s")
+        problems.append(say("real.problem_visibility", visibility=visibility, factor=LAMBDA_VISIBILITY_FACTOR,
+                            timeout=worker.timeout_s))
     if trigger.get("FunctionResponseTypes") != ["ReportBatchItemFailures"]:
-        problems.append("the trigger does not report partial batch failures")
+        problems.append(say("real.problem_partial"))
     if not trigger["FunctionArn"].endswith(f":function:{worker_function}"):
-        problems.append(f"the trigger calls {trigger['FunctionArn']}")
+        problems.append(say("real.problem_target", arn=trigger["FunctionArn"]))
     if integration.get("type") != "AWS_PROXY" or f":function:{api_function}/" not in integration.get("uri", ""):
-        problems.append("API Gateway does not send requests to the API function (AWS_PROXY)")
+        problems.append(say("real.problem_integration"))
     if not may_call:
-        problems.append("the API function does not allow this REST API to call it")
+        problems.append(say("real.problem_permission"))
     return Wiring(api, worker, visibility, trigger, integration, may_call, problems)
 
 

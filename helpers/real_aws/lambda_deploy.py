@@ -37,7 +37,7 @@ from typing import Any
 
 from ..core.backend import client, current
 from ..core.limits import LAMBDA_MAX_TIMEOUT_S, LAMBDA_VISIBILITY_FACTOR
-from ..core.messages import WorkshopError
+from ..core.messages import WorkshopError, say
 from ..core.resources import name, prefix, tags
 
 #: A Lambda runtime far from its deprecation date (python3.13 is supported until 2029).
@@ -86,11 +86,10 @@ def package(vendored: tuple[str, ...] = VENDORED) -> bytes:
 def describe_package(code: bytes, handlers: Iterable[str]) -> str:
     """One line about the zip, and one per handler saying which file of the zip holds it."""
     names = set(zipfile.ZipFile(io.BytesIO(code)).namelist())
-    lines = [f"zip: {len(code) / 1e6:.1f} MB, {len(names)} files (helpers/, data/, {', '.join(VENDORED)})"]
+    lines = [say("lambda.zip_summary", mb=len(code) / 1e6, files=len(names), vendored=", ".join(VENDORED))]
     for handler in handlers:
-        module = handler.rpartition(".")[0]
-        path = module.replace(".", "/") + ".py"
-        lines.append(f"  {handler:<42} in {path}" + ("" if path in names else "  (MISSING from the zip)"))
+        path = handler.rpartition(".")[0].replace(".", "/") + ".py"
+        lines.append(say("lambda.zip_handler" if path in names else "lambda.zip_missing", handler=handler, path=path))
     return "\n".join(lines)
 
 

@@ -65,6 +65,42 @@ MESSAGES: dict[str, dict[str, str]] = {
             "{accept:.0f} ms; the worker function completed {completed} of {accepted} accepted orders "
             "(end to end p50 {e2e:.0f} ms)."
         ),
+        "cost.plot_title": "Where the requests went (estimated total ${usd:.6f})",
+        "cost.plot_xlabel": "billed API calls in this run (count)",
+        "cost.plot_ylabel": "service:operation",
+        "lambda.zip_summary": "zip: {mb:.1f} MB, {files} files (helpers/, data/, {vendored})",
+        "lambda.zip_handler": "  {handler:<42} in {path}",
+        "lambda.zip_missing": "  {handler:<42} in {path}: MISSING from the zip (run the notebook that saves it)",
+        "real.endpoint_moto": "in this process (moto)",
+        "real.endpoint_aws": "real AWS",
+        "real.creates": "this run creates:",
+        "real.planned": (
+            "planned: ≤ {calls:,} billed requests ≈ ${usd:.4f} (list prices {region}, {as_of}; free tier not subtracted)"
+        ),
+        "real.fanout_line": "{sub:<9} expected {expected:>3}  processed {received:>3}",
+        "real.fanout_publish": (
+            "publish API: p50 {p50:.0f} ms per order (validate, store, Publish); new queue policies worked "
+            "after {wait:.1f} s"
+        ),
+        "real.fanout_expected": "expected",
+        "real.fanout_processed": "processed",
+        "real.fanout_xlabel": "subscribed service (queue)",
+        "real.fanout_ylabel": "orders (count)",
+        "real.fanout_title": "Fan-out on {backend}: {n} orders published once, processed by every subscriber",
+        "real.wiring_function": "{role:<7} function  {name}: {runtime}, handler {handler}, timeout {timeout} s, {state}",
+        "real.wiring_trigger": "trigger           batch {batch}, response types: {types}, {state}",
+        "real.wiring_queue": "queue             visibility timeout {visibility} s ({times:.0f}× the worker's timeout)",
+        "real.wiring_gateway": "API Gateway       {type} → {target}; API Gateway may call it: {allowed}",
+        "real.wiring_problem": "PROBLEM           {problem}",
+        "real.problem_handlers": "the handlers are {got}, not {want}",
+        "real.problem_visibility": "visibility timeout {visibility} s < {factor} × {timeout} s (the worker's timeout)",
+        "real.problem_partial": "the trigger does not report partial batch failures (ReportBatchItemFailures)",
+        "real.problem_target": "the trigger calls {arn}, not the worker function",
+        "real.problem_integration": "API Gateway does not send requests to the API function (AWS_PROXY)",
+        "real.problem_permission": "the API function does not allow this REST API to call it (add_permission)",
+        "cleanup.remaining": "remaining with prefix {prefix}: {n}",
+        "cleanup.still_listed": "  still there: {kind} {name}",
+        "cleanup.none_listed": "no resources with prefix {prefix}",
         "cleanup.nothing": (
             "Nothing to clean up for {prefix}: no resource with that prefix exists in account {account}, "
             "region {region}."
