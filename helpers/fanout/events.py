@@ -1,4 +1,7 @@
-"""The "order placed" event: what is published, its size as SNS counts it, and how a subscriber reads it back."""
+"""The "order placed" event: its names, its size as SNS counts it, and how a subscriber reads it back.
+
+The event itself is built by ``build_event`` in :mod:`helpers.fanout.lesson` (written in notebook 04).
+"""
 
 from __future__ import annotations
 
