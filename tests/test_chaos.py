@@ -11,9 +11,10 @@ import pytest
 from helpers.core.backend import client
 from helpers.core.exercises import ClaimFailed
 from helpers.core.messages import WorkshopError
+from helpers.failure import lesson
 from helpers.failure import plots as pf
 from helpers.failure.chaos import ChaosConfig, Reconciliation, chaos_run, reconcile
-from helpers.failure.outage import OrderPipeline
+from helpers.failure.pipeline import OrderPipeline
 from helpers.shop import Shop, speed_factor
 
 N_ORDERS = 300
@@ -27,8 +28,16 @@ def shop(module_own_prefix):
 
 @pytest.mark.parametrize("seed", [11, 12])
 def test_chaos_reconciles_to_nothing_lost_and_nothing_twice(shop, seed):
-    cfg = ChaosConfig(orders=N_ORDERS, accept_s=2.5, seed=seed, poison=4, duplicates=10, slow=3)
-    run = chaos_run(cfg, shop=shop, progress=False)
+    cfg = ChaosConfig(orders=N_ORDERS, accept_s=2.5, seed=seed, poison=4, duplicates=10, slow=3, speed=0.02)
+    written = []
+
+    def write_once(table, order_id, fields):
+        written.append(order_id)
+        return lesson.write_once(table, order_id, fields)
+
+    pipe = OrderPipeline.create(shop, queue=f"t-chaos-{seed}", visibility_timeout=1, max_receive_count=4,
+                                write_once=write_once)
+    run = chaos_run(cfg, pipeline=pipe, progress=False)
     rec = run.reconciliation
     assert rec.ok, rec.mismatches()
     assert rec.accepted == N_ORDERS == rec.completed + rec.in_dlq_orders
@@ -38,6 +47,7 @@ def test_chaos_reconciles_to_nothing_lost_and_nothing_twice(shop, seed):
     assert run.kills and run.deliveries > N_ORDERS + len(run.duplicates_sent)
     assert len(run.duplicates_sent) == 10 and run.slowed
     assert sum(run.skipped_steps.values()) > 0
+    assert set(run.accepted) <= set(written)  # every step went through the function the pipeline was given
     fig = pf.chaos(run)
     assert all(ax.get_title() and ax.get_xlabel() and ax.get_ylabel() for ax in fig.axes)
 

@@ -1,4 +1,4 @@
-"""Dead-letter queues: moto's move on the following receive, peeking without moving, redrive both ways."""
+"""Dead-letter queues: the redrive policy, moto's move on the following receive, peeking without moving, redrive both ways."""
 
 from __future__ import annotations
 
@@ -9,14 +9,16 @@ import pytest
 
 from helpers.core import resources
 from helpers.core.backend import client
-from helpers.failure import dlq as dlq_mod
-from helpers.failure.dlq import format_rows, inspect_dlq, peek, redrive, redrive_policy
+from helpers.core.diagrams import read_queue
+from helpers.failure import lesson
+from helpers.failure.dlq import format_rows, inspect_dlq, peek, redrive
 
 
 @pytest.fixture(scope="module")
 def queues(module_own_prefix):
     dead = resources.ensure_queue("src-dlq")
-    src = resources.ensure_queue("src", visibility_timeout=1, dlq_arn=resources.queue_arn(dead), max_receive_count=2)
+    src = resources.ensure_queue("src", visibility_timeout=1)
+    lesson.add_dead_letter_queue(src, dead, 2)
     yield src, dead
 
 
@@ -49,11 +51,14 @@ def test_a_message_moves_to_the_dlq_on_the_receive_after_max_receive_count(queue
     assert resources.queue_depth(dead)["visible"] == 1
 
 
-def test_redrive_policy_is_read_back(queues):
+def test_add_dead_letter_queue_sets_a_redrive_policy_that_sqs_reads_back(queues):
     src, dead = queues
-    policy = redrive_policy(src)
-    assert policy["maxReceiveCount"] == 2 and policy["deadLetterTargetArn"] == resources.queue_arn(dead)
-    assert redrive_policy(dead) is None
+    raw = client("sqs").get_queue_attributes(QueueUrl=src, AttributeNames=["RedrivePolicy"])["Attributes"]
+    policy = json.loads(raw["RedrivePolicy"])
+    assert policy["deadLetterTargetArn"] == resources.queue_arn(dead) and int(policy["maxReceiveCount"]) == 2
+    facts = read_queue(src)
+    assert (facts.dlq_arn, facts.max_receive_count) == (resources.queue_arn(dead), 2)
+    assert read_queue(dead).max_receive_count is None  # the DLQ itself has no policy
 
 
 def test_peek_reads_every_message_and_leaves_them_visible(queues):
@@ -77,11 +82,8 @@ def test_inspect_dlq_says_why_each_message_failed(queues):
 
 def test_redrive_falls_back_to_receive_send_delete_and_keeps_bodies_and_attributes(queues):
     src, dead = queues
-    dlq_mod._NO_MOVE_TASK.clear()
     send(dead, [f"order-{i}" for i in range(12)], kind="order")
-    result = redrive(src, dead)
-    assert result.method == "receive-send-delete" and result.moved == 12 and result.left == 0
-    assert "StartMessageMoveTask" in result.note
+    assert lesson.redrive(src, dead) == ("receive-send-delete", 12)  # moto has no message move tasks
     assert resources.queue_depth(dead)["visible"] == 0
     got = client("sqs").receive_message(QueueUrl=src, MaxNumberOfMessages=10, MessageAttributeNames=["All"])["Messages"]
     got += client("sqs").receive_message(QueueUrl=src, MaxNumberOfMessages=10, MessageAttributeNames=["All"])["Messages"]
@@ -89,17 +91,16 @@ def test_redrive_falls_back_to_receive_send_delete_and_keeps_bodies_and_attribut
     assert all(m["MessageAttributes"]["kind"]["StringValue"] == "order" for m in got)
 
 
-def test_redrive_with_select_moves_only_the_chosen_and_leaves_the_rest_visible(queues):
+def test_the_harness_form_says_which_way_the_redrive_went(queues):
     src, dead = queues
-    send(dead, ["good-1", "poison-1", "good-2", "poison-2"])
-    result = redrive(src, dead, select=lambda body: body.startswith("good"))
-    assert (result.moved, result.left) == (2, 2)
-    assert sorted(m.body for m in peek(dead)) == ["poison-1", "poison-2"]
-    assert sorted(m.body for m in peek(src)) == ["good-1", "good-2"]
+    send(dead, ["a", "b"])
+    result = redrive(src, dead)
+    assert (result.method, result.moved) == ("receive-send-delete", 2)
+    assert "StartMessageMoveTask" in result.note and "2" in result.note
 
 
 class FakeSqs:
-    """Stands in for the SQS client where moto cannot: a backend that has message move tasks."""
+    """The SQS client of a backend that has message move tasks (moto has none); other calls go to moto."""
 
     def __init__(self, error=None):
         self.error = error
@@ -111,24 +112,36 @@ class FakeSqs:
         self.started.append(kwargs)
         return {"TaskHandle": "task-handle-123456789012345678901234567890"}
 
-    def list_message_move_tasks(self, **kwargs):
-        return {"Results": [{"Status": "COMPLETED", "ApproximateNumberOfMessagesMoved": 3}]}
+    def __getattr__(self, name):
+        return getattr(client("sqs"), name)
+
+
+def _error(code, status):
+    return botocore.exceptions.ClientError(
+        {"Error": {"Code": code, "Message": "no"}, "ResponseMetadata": {"HTTPStatusCode": status}}, "StartMessageMoveTask")
 
 
 def test_redrive_uses_start_message_move_task_where_the_backend_has_it(queues, monkeypatch):
     src, dead = queues
-    dlq_mod._NO_MOVE_TASK.clear()
+    send(dead, ["x", "y", "z"])
     fake = FakeSqs()
-    monkeypatch.setattr(dlq_mod, "client", lambda service: fake)
-    result = redrive(src, dead)
-    assert result.method == "StartMessageMoveTask" and result.moved == 3
+    monkeypatch.setattr(lesson, "client", lambda service: fake)
+    assert lesson.redrive(src, dead) == ("StartMessageMoveTask", 3)
     assert fake.started == [{"SourceArn": resources.queue_arn(dead), "DestinationArn": resources.queue_arn(src)}]
+    assert resources.queue_depth(dead)["visible"] == 3  # SQS moves them itself; nothing was moved by hand
 
 
-def test_an_unexpected_move_task_error_is_raised_not_hidden(queues, monkeypatch):
+def test_a_server_error_means_no_move_tasks_and_the_messages_move_by_hand(queues, monkeypatch):
     src, dead = queues
-    dlq_mod._NO_MOVE_TASK.clear()
-    error = botocore.exceptions.ClientError({"Error": {"Code": "AccessDenied", "Message": "no"}}, "StartMessageMoveTask")
-    monkeypatch.setattr(dlq_mod, "client", lambda service: FakeSqs(error))
+    send(dead, ["x"])
+    monkeypatch.setattr(lesson, "client", lambda service: FakeSqs(_error("500", 500)))  # the moto server's answer
+    assert lesson.redrive(src, dead) == ("receive-send-delete", 1)
+
+
+def test_a_refusal_of_the_move_task_is_raised_not_hidden(queues, monkeypatch):
+    src, dead = queues
+    send(dead, ["x"])
+    monkeypatch.setattr(lesson, "client", lambda service: FakeSqs(_error("AccessDenied", 403)))
     with pytest.raises(botocore.exceptions.ClientError):
-        redrive(src, dead)
+        lesson.redrive(src, dead)
+    assert resources.queue_depth(dead)["visible"] == 1  # nothing moved

@@ -1,4 +1,4 @@
-"""Idempotent consumers: the conditional-write guard, Powertools' utility, and a forced duplicate."""
+"""Idempotent consumers: the conditional write, the step guard built on it, Powertools' utility, a forced duplicate."""
 
 from __future__ import annotations
 
@@ -6,16 +6,16 @@ import pytest
 
 from helpers.core.backend import client
 from helpers.core.messages import WorkshopError
+from helpers.core.workers import LambdaContext
+from helpers.failure import lesson
 from helpers.failure import plots as pf
 from helpers.failure.idempotency import (
     StepGuard,
     duplicate_delivery,
-    effects_per_order,
     ensure_idempotency_table,
     partial_batch_demo,
-    powertools_step,
 )
-from helpers.shop import OutOfStock, Shop, speed_factor
+from helpers.shop import Order, OutOfStock, Shop, speed_factor
 
 
 @pytest.fixture(scope="module")
@@ -34,6 +34,15 @@ def calm(shop):
 def new_order(shop, i=0, **changes):
     payload = {**shop.sample_orders(1, start=i)[0], **changes}
     return shop.accept_order(payload)[0]
+
+
+def test_write_once_writes_the_first_time_only_and_never_raises_for_a_duplicate(shop):
+    table = shop.store.tables["payments"]
+    order = new_order(shop)
+    assert lesson.write_once(table, order.order_id, {"amount_jpy": 100}) is True
+    assert lesson.write_once(table, order.order_id, {"amount_jpy": 999}) is False
+    records = shop.store.records("payments", order.order_id)
+    assert len(records) == 1 and int(records[0]["amount_jpy"]) == 100  # the first write stands
 
 
 def test_a_guarded_step_runs_once_however_often_it_is_called(shop):
@@ -98,56 +107,94 @@ def test_unknown_step_gets_a_sentence(shop):
         StepGuard.create(shop).run("validate", new_order(shop))
 
 
-def test_powertools_runs_the_function_once_and_returns_the_stored_result(shop):
-    table = ensure_idempotency_table()
-    charge = powertools_step(shop, "payment", table)
+def powertools_consumer(shop):
+    """The notebook's Powertools consumer: idempotent_function, and register_lambda_context in the handler."""
+    from aws_lambda_powertools.utilities.idempotency import (
+        DynamoDBPersistenceLayer,
+        IdempotencyConfig,
+        idempotent_function,
+    )
+
+    persistence = DynamoDBPersistenceLayer(table_name=ensure_idempotency_table(), boto3_client=client("dynamodb"))
+    config = IdempotencyConfig(event_key_jmespath="order_id")
+
+    @idempotent_function(data_keyword_argument="order", persistence_store=persistence, config=config)
+    def charge(order: dict) -> dict:
+        span = shop.charge_payment(Order.from_dict(order))
+        return {"order_id": span.order_id}
+
+    def consume(order: Order, lambda_context) -> dict:
+        config.register_lambda_context(lambda_context)
+        return charge(order=order.to_dict())
+
+    return consume
+
+
+def context():
+    return LambdaContext("test", "ap-northeast-1", "123456789012", 30.0)
+
+
+def test_powertools_runs_the_function_once_and_its_in_progress_record_expires_with_the_invocation(shop):
+    consume = powertools_consumer(shop)
     order = new_order(shop)
-    first = charge(order=order.to_dict())
-    second = charge(order=order.to_dict())
-    assert first == second and first["order_id"] == order.order_id
+    first, second = consume(order, context()), consume(order, context())
+    assert first == second == {"order_id": order.order_id}
     assert shop.store.count_by_order("payments", [order.order_id])[order.order_id] == 1
-    items = client("dynamodb").scan(TableName=table)["Items"]
-    assert any(i["id"]["S"].startswith("payment#") and i["status"]["S"] == "COMPLETED" for i in items)
+    items = [i for i in client("dynamodb").scan(TableName=ensure_idempotency_table())["Items"]
+             if order.order_id in json_of(i)]
+    assert len(items) == 1 and items[0]["status"]["S"] == "COMPLETED"
+    assert "in_progress_expiration" in items[0]  # set because the handler registered its context
+
+
+def json_of(item):
+    return str(item.get("data", {}).get("S", ""))
 
 
 def test_powertools_lets_a_failed_call_be_tried_again(shop):
-    charge = powertools_step(shop, "payment", ensure_idempotency_table())
+    consume = powertools_consumer(shop)
     order = new_order(shop)
     with shop.service("payment").outage(), pytest.raises(WorkshopError):
-        charge(order=order.to_dict())
-    charge(order=order.to_dict())
+        consume(order, context())
+    consume(order, context())
     assert shop.store.count_by_order("payments", [order.order_id])[order.order_id] == 1
 
 
-def test_a_forced_duplicate_charges_the_naive_consumer_twice_and_the_idempotent_ones_once(shop):
+def test_a_forced_duplicate_charges_the_plain_consumer_twice_and_the_idempotent_ones_once(shop):
     guard = StepGuard.create(shop)
-    pt = powertools_step(shop, "payment", ensure_idempotency_table())
     runs = duplicate_delivery(shop, {
-        "naive": shop.charge_payment,
+        "plain": shop.charge_payment,
         "guard": guard.charge_once,
-        "powertools": lambda order: pt(order=order.to_dict()),
+        "powertools": powertools_consumer(shop),  # takes lambda_context: gets the worker's context
     }, visibility_timeout_s=1, hold_s=1.2)
     assert all(r.delivered == 2 and sorted(c for _, c, _ in r.deliveries) == [1, 2] for r in runs.values())
-    assert {name: r.charges for name, r in runs.items()} == {"naive": 2, "guard": 1, "powertools": 1}
+    assert {name: r.charges for name, r in runs.items()} == {"plain": 2, "guard": 1, "powertools": 1}
     fig = pf.duplicates(runs)
     assert fig.axes[0].get_title() and fig.axes[0].get_ylabel()
 
 
 def test_duplicate_delivery_needs_a_hold_longer_than_the_visibility_timeout(shop):
     with pytest.raises(WorkshopError, match="longer than the visibility timeout"):
-        duplicate_delivery(shop, {"naive": shop.charge_payment}, visibility_timeout_s=1, hold_s=0.5)
+        duplicate_delivery(shop, {"plain": shop.charge_payment}, visibility_timeout_s=1, hold_s=0.5)
 
 
 def test_partial_batch_failure_composes_with_idempotency(shop):
-    result = partial_batch_demo(shop, StepGuard.create(shop))
-    assert result.failed_ids == [["m4"], ["m4"]]
-    assert list(result.charges.values()) == [1, 1, 1]
+    for consume in (StepGuard.create(shop).charge_once, powertools_consumer(shop)):
+        result = partial_batch_demo(shop, consume)
+        assert result.failed_ids == [["m4"], ["m4"]]
+        assert list(result.charges.values()) == [1, 1, 1]
+    plain = partial_batch_demo(shop, shop.charge_payment)  # the check fails without idempotency
+    assert plain.failed_ids == [["m4"], ["m4"]] and list(plain.charges.values()) == [4, 2, 2]
 
 
-def test_effects_per_order_counts_every_table(shop):
-    guard = StepGuard.create(shop)
+def test_the_guard_writes_with_the_function_it_is_given(shop):
+    written = []
+
+    def write_once(table, order_id, fields):
+        written.append(table)
+        return lesson.write_once(table, order_id, fields)
+
+    guard = StepGuard(shop, write_once=write_once)
     order = new_order(shop)
     for step in ("inventory", "payment", "shipping", "email", "points"):
         guard.run(step, order)
-    assert effects_per_order(shop, [order.order_id]) == {
-        order.order_id: {"reservations": 1, "payments": 1, "shipments": 1, "emails": 1, "points": 1}}
+    assert len(written) == 5 and guard.done_steps(order.order_id) == {"inventory", "payment", "shipping", "email", "points"}

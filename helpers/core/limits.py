@@ -14,6 +14,10 @@ SQS_MAX_BATCH = 10
 SQS_MAX_WAIT_S = 20
 #: Lambda with an SQS trigger: the queue's visibility timeout should be at least 6 × the function timeout.
 LAMBDA_VISIBILITY_FACTOR = 6
+#: Lambda with an SQS trigger: AWS recommends a redrive policy with maxReceiveCount of at least 5.
+LAMBDA_MIN_MAX_RECEIVE = 5
+#: A redrive policy's maxReceiveCount is a whole number from 1 to 1,000.
+SQS_MAX_RECEIVE_COUNT = 1000
 #: Lambda's maximum function timeout: 15 minutes, in seconds.
 LAMBDA_MAX_TIMEOUT_S = 900
 #: DynamoDB's maximum item size: 400 KB.

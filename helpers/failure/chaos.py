@@ -2,7 +2,7 @@
 
 While orders arrive (open loop, spread over a few seconds):
 
-* workers **die** at random mid-batch (:class:`helpers.failure.outage.Chaos`: the invocation crashes at a
+* workers **die** at random mid-batch (:class:`Chaos`: the invocation crashes at a
   random record and step; nothing of the batch is deleted; it all comes back);
 * one service has an **outage** (e-mail by default) for a second or two;
 * some orders are **delivered twice**: the producer sends them again (a retry after a timeout),
@@ -18,9 +18,10 @@ shipment, e-mail and points record; every poison message is in the DLQ and nothi
 stock went down by exactly what was reserved; the queue is empty.
 
 If the outage and the deaths together used up some valid order's ``maxReceiveCount``, that
-order is in the DLQ: the run then does what an operator would after the incident —
-redrives the valid orders (only them, :func:`helpers.failure.dlq.redrive` with ``select``) and waits
-again — and reports how many.
+order waits in the DLQ: not lost, and counted as such (``accepted = completed + in DLQ``).
+
+The pipeline is the learner's: :class:`~helpers.failure.pipeline.OrderPipeline` built with the
+notebook's ``add_dead_letter_queue``, ``write_once`` and ``call_with_retries``.
 """
 
 from __future__ import annotations
@@ -40,9 +41,9 @@ from ..core.exercises import ClaimFailed
 from ..core.messages import WorkshopError, say
 from ..core.resources import queue_depth
 from ..core.sampling import DepthSampler, DepthSeries, wait_until
-from ..shop import STEPS, Shop, Status, speed_factor
-from .dlq import peek, redrive
-from .outage import Chaos, OrderPipeline
+from ..shop import DOWNSTREAM, STEPS, Shop, Status, speed, speed_factor
+from .dlq import peek
+from .pipeline import OrderPipeline
 
 #: Poison message templates; ``{n}`` makes each one unique (so the DLQ can be matched exactly).
 POISON_TEMPLATES = (
@@ -51,6 +52,70 @@ POISON_TEMPLATES = (
     "[{n}, 2, 3]",
     '{{"version": 1, "orderId": "legacy-{n}", "customer": "cust-aiko", "lines": "matcha x{n}"}}',
 )
+
+
+class Killed(Exception):
+    """The worker died (chaos): raised inside a batch so the whole invocation fails."""
+
+
+@dataclass
+class Chaos:
+    """Random worker deaths and slow workers, for the chaos run (see :func:`chaos_run`).
+
+    A batch dies with probability ``kill_rate``: at a random record and step (or after the last
+    step, before the batch is deleted). The records already done keep their effects, nothing of
+    the batch is deleted, and all of it comes back after the visibility timeout — as when a
+    Lambda invocation crashes. Orders in ``slow`` pause ``slow_s`` (longer than the visibility
+    timeout) after the payment step, the first time, so another worker receives them meanwhile.
+    """
+
+    kill_rate: float = 0.05
+    slow: set[str] = field(default_factory=set)
+    slow_s: float = 1.5
+    seed: int = 1
+    kills: list[float] = field(default_factory=list)  # time.perf_counter() of each death
+    slowed: set[str] = field(default_factory=set)
+
+    def __post_init__(self) -> None:
+        self._rng = random.Random(self.seed)
+        self._lock = threading.Lock()
+        self._local = threading.local()
+
+    def begin_batch(self, size: int) -> None:
+        """Decide whether (and where) this batch dies."""
+        with self._lock:
+            dies = self._rng.random() < self.kill_rate
+            where = (self._rng.randrange(max(1, size)), self._rng.choice([*DOWNSTREAM, "end"]))
+        self._local.dying_at = where if dies else None
+        self._local.index = -1
+        self._local.dead = False
+
+    def before_record(self) -> None:
+        """A dead worker processes nothing more."""
+        local = self._local
+        local.index = getattr(local, "index", -1) + 1
+        if getattr(local, "dead", False):
+            raise Killed("the worker died earlier in this batch")
+
+    def after_step(self, step: str, order_id: str) -> None:
+        """Maybe die here; maybe be slow here."""
+        local = self._local
+        if getattr(local, "dying_at", None) == (local.index, step):
+            local.dead = True
+            with self._lock:
+                self.kills.append(time.perf_counter())
+            raise Killed(f"the worker died after step {step}")
+        if step == "payment" and order_id in self.slow:
+            with self._lock:
+                first = order_id not in self.slowed
+                self.slowed.add(order_id)
+            if first:
+                time.sleep(self.slow_s)
+
+    def end_batch(self) -> None:
+        """Raise :class:`Killed` if the worker died during the batch (so nothing is deleted)."""
+        if getattr(self._local, "dead", False):
+            raise Killed("the worker died during the batch")
 
 
 @dataclass
@@ -70,7 +135,7 @@ class ChaosConfig:
     batch_size: int = 10
     visibility_timeout: int = 1
     max_receive_count: int = 4
-    speed: float = 0.02  # the shop's speed factor during the run
+    speed: float | None = None  # the shop's speed factor during the run (None: the notebook's)
     seed: int = 5
     timeout_s: float = 90
 
@@ -175,7 +240,6 @@ class ChaosRun:
     queue_depth: DepthSeries
     dlq_depth: DepthSeries
     completed_at: list[float]  # seconds on the series' time axis, one per order completed (as workers saw it)
-    redriven: int  # valid orders taken back from the DLQ after the incident
     elapsed_s: float
     deliveries: int  # order deliveries that reached the steps (redeliveries included)
     skipped_steps: dict[str, int]  # steps a redelivery found done and did not repeat
@@ -191,10 +255,12 @@ def _payloads(shop: Shop, n: int, run: str) -> list[dict[str, Any]]:
 
 def chaos_run(config: ChaosConfig | None = None, *, shop: Shop | None = None,
               pipeline: OrderPipeline | None = None, progress: bool = True) -> ChaosRun:
-    """Run the chaos described by ``config`` on an :class:`~helpers.failure.outage.OrderPipeline` and reconcile.
+    """Run the chaos described by ``config`` on an :class:`~helpers.failure.pipeline.OrderPipeline` and reconcile.
 
-    A pipeline is created (``<prefix>-chaos-orders`` + DLQ, idempotent steps) unless one is
-    given. Stock is reset first. ``progress`` shows a tqdm bar of orders completed.
+    Give the ``pipeline`` built with the notebook's functions; without one, a pipeline is created
+    (``<prefix>-chaos-orders`` + DLQ, idempotent steps, the saved lesson functions) with the
+    config's visibility timeout and ``maxReceiveCount``. Stock is reset first. ``progress`` shows
+    a tqdm bar of orders completed.
     """
     cfg = (config or ChaosConfig()).validate()
     shop = pipeline.shop if pipeline is not None else (shop or Shop.create(reset_stock=False))
@@ -212,8 +278,8 @@ def chaos_run(config: ChaosConfig | None = None, *, shop: Shop | None = None,
     # timeouts to reach the DLQ, and the run cannot end before it has.
     poison_at = set(rng.sample(range(max(cfg.poison, cfg.orders // 5)), min(cfg.poison, cfg.orders)))
     poison_bodies = [POISON_TEMPLATES[i % len(POISON_TEMPLATES)].format(n=f"{run_id}-{i}") for i in range(cfg.poison)]
-    chaos = Chaos(kill_rate=cfg.kill_rate, slow=set(rng.sample(ids, cfg.slow)),
-                  slow_s=cfg.visibility_timeout * 1.5, seed=cfg.seed)
+    visibility_s = pipe.settings()["visibility_timeout"]
+    chaos = Chaos(kill_rate=cfg.kill_rate, slow=set(rng.sample(ids, cfg.slow)), slow_s=visibility_s * 1.5, seed=cfg.seed)
     service = shop.service(cfg.outage_step)
     q_sampler = DepthSampler(pipe.queue_url, interval_s=0.1)
     d_sampler = DepthSampler(pipe.dlq_url, interval_s=0.1)
@@ -224,8 +290,7 @@ def chaos_run(config: ChaosConfig | None = None, *, shop: Shop | None = None,
     pipe.chaos = chaos
     pool = pipe.pool(cfg.workers, batch_size=cfg.batch_size)
     timers: list[threading.Timer] = []
-    redriven = 0
-    with speed_factor(cfg.speed):
+    with speed_factor(speed() if cfg.speed is None else cfg.speed):
         q_sampler.start()
         d_sampler.start()
         d_sampler._t0 = q_sampler._t0  # one time axis for both
@@ -264,13 +329,6 @@ def chaos_run(config: ChaosConfig | None = None, *, shop: Shop | None = None,
                 return sum(queue_depth(pipe.queue_url).values()) == 0
 
             wait_until(lambda: settled() and settled(), cfg.timeout_s, poll_s=0.2)
-            # After the incident: valid orders that the outage pushed into the DLQ go back.
-            accepted_set = set(accepted)
-            in_dlq = [m for m in peek(pipe.dlq_url) if _order_id(pipe, m.body) in accepted_set]
-            if in_dlq:
-                redriven = redrive(pipe.queue_url, pipe.dlq_url,
-                                   select=lambda body: _order_id(pipe, body) in accepted_set).moved
-                wait_until(lambda: settled() and settled(), cfg.timeout_s, poll_s=0.2)
         finally:
             for t in timers:
                 t.cancel()
@@ -285,7 +343,7 @@ def chaos_run(config: ChaosConfig | None = None, *, shop: Shop | None = None,
         done_times = sorted(pipe.finished_at[i] - t0 for i in accepted if i in pipe.finished_at)
         deliveries = sum(pipe.deliveries[i] for i in accepted)
     return ChaosRun(cfg, accepted, poison_bodies, duplicates, sorted(chaos.slowed),
-                    [k - t0 for k in chaos.kills], outage, q_series, d_series, done_times, redriven, elapsed,
+                    [k - t0 for k in chaos.kills], outage, q_series, d_series, done_times, elapsed,
                     deliveries, dict(pipe.guard.skipped), rec)
 
 

@@ -1,48 +1,37 @@
-"""Dead-letter queues: look inside without losing anything, and redrive what was fixed.
+"""Dead-letter queues: look inside without moving anything, and wait for messages to arrive.
 
-A queue with a *redrive policy* (``deadLetterTargetArn`` + ``maxReceiveCount``) moves a message
-to its dead-letter queue (DLQ) once it has been received more than ``maxReceiveCount`` times
-without being deleted: a poison message stops blocking workers and waits, intact, for a human.
+A queue with a *redrive policy* (``deadLetterTargetArn`` + ``maxReceiveCount``, set by the
+notebook's ``add_dead_letter_queue``) moves a message to its dead-letter queue (DLQ) once it was
+received more than ``maxReceiveCount`` times without being deleted: a poison message stops
+taking workers' time and waits, intact, for a person.
 
 * :func:`peek` reads every visible message of a queue and puts them back at once (receive with
   a visibility timeout, then ``ChangeMessageVisibility`` 0), so inspecting a DLQ moves nothing.
 * :func:`inspect_dlq` turns that into rows a learner can read: body, receive count, age, and
   *why* the message failed (a ``diagnose`` function says it in one sentence).
-* :func:`redrive` moves messages back to their source queue once the cause is fixed: with
-  ``StartMessageMoveTask`` where the backend has it (real AWS: SQS moves them itself, as the
-  console's "Start DLQ redrive" does), otherwise receive → send → delete in batches of 10
-  (moto has no message move tasks: in-process it raises ``NotImplementedError``, the moto
-  server answers HTTP 500). ``select`` redrives only the messages you choose (always by hand:
-  a move task takes everything).
+* The redrive itself is the notebook's ``redrive`` (:mod:`helpers.failure.lesson`):
+  ``StartMessageMoveTask`` where the backend has it, receive → send → delete where not (moto).
+  :func:`redrive` here is the same call with a sentence to print, for notebook 07.
 
 moto detail that shapes every wait here: moto moves a message to the DLQ on the **following**
-receive after its ``maxReceiveCount``-th — the receive that would have been number
-``maxReceiveCount + 1`` moves it instead of returning it — so a poison message reaches the DLQ
-about ``maxReceiveCount`` visibility timeouts after it was first received. AWS behaves the same
-way from the consumer's side (the move is checked when a receive happens).
+receive after its ``maxReceiveCount``-th, so a poison message reaches the DLQ about
+``maxReceiveCount`` visibility timeouts after it was first received. AWS looks the same from the
+consumer's side (the move happens when a receive is asked for).
 """
 
 from __future__ import annotations
 
-import json
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from ..core.backend import client, current
+from ..core.backend import client
 from ..core.limits import SQS_MAX_BATCH
-from ..core.messages import WorkshopError, say
-from ..core.resources import queue_arn, queue_depth
+from ..core.messages import say
+from ..core.resources import queue_depth
 from ..core.sampling import wait_until
-
-#: Error codes that mean "this backend has no StartMessageMoveTask" (then we move by hand).
-_UNSUPPORTED = {"500", "501", "NotImplemented", "InternalFailure", "InternalError", "InvalidAction",
-                "UnknownOperation", "UnknownOperationException", "UnsupportedOperation",
-                "AWS.SimpleQueueService.UnsupportedOperation"}
-#: Endpoints found not to support message move tasks (asked once per process: the moto server's
-#: HTTP 500 is retried by botocore before it reaches us, which takes a few seconds).
-_NO_MOVE_TASK: set[str] = set()
+from . import lesson
 
 
 @dataclass(frozen=True)
@@ -121,123 +110,22 @@ def format_rows(rows: list[DlqRow]) -> str:
     return "\n".join(lines)
 
 
-@dataclass
+@dataclass(frozen=True)
 class RedriveResult:
     """How messages went back from a DLQ to their source queue."""
 
     method: str  # "StartMessageMoveTask" or "receive-send-delete"
     moved: int
-    left: int  # messages not selected (still in the DLQ)
-    note: str
+    note: str  # one sentence to print
 
 
-def redrive(source_url: str, dlq_url: str, *, select: Callable[[str], bool] | None = None,
-            timeout_s: float = 120) -> RedriveResult:
-    """Move the DLQ's messages back to ``source_url`` (all, or those whose body ``select`` accepts).
-
-    Chosen by capability, never by backend name: without ``select`` it asks for
-    ``StartMessageMoveTask`` first (real AWS: SQS moves them, at up to 500 messages a second, and
-    we wait until the task is done); a backend that does not offer it (moto) gets the manual move,
-    receive → send → delete in batches of 10. A message is deleted from the DLQ only after it was
-    sent to the source queue, so a failure half-way duplicates at worst, never loses.
-    """
-    if select is None:
-        native = _try_move_task(source_url, dlq_url, timeout_s)
-        if isinstance(native, RedriveResult):
-            return native
-        code = native
-    else:
-        code = "select"
-    moved, left = _move_by_hand(source_url, dlq_url, select)
-    if code == "select":
-        note = say("failure.redrive_selected", moved=moved, left=left)
-    else:
-        note = say("failure.redrive_fallback", code=code, moved=moved)
-    return RedriveResult("receive-send-delete", moved, left, note)
-
-
-def _try_move_task(source_url: str, dlq_url: str, timeout_s: float) -> RedriveResult | str:
-    """Run a message move task; return the result, or the error code that says it is unsupported."""
-    import botocore.exceptions
-
-    where = current().endpoint or current().name
-    if where in _NO_MOVE_TASK:
-        return "unsupported (checked earlier in this session)"
-    sqs = client("sqs")
-    dlq_arn, source_arn = queue_arn(dlq_url), queue_arn(source_url)
-    total = queue_depth(dlq_url)["visible"]
-    try:
-        task = sqs.start_message_move_task(SourceArn=dlq_arn, DestinationArn=source_arn)["TaskHandle"]
-    except NotImplementedError as exc:  # moto in-process
-        _NO_MOVE_TASK.add(where)
-        return type(exc).__name__
-    except botocore.exceptions.ClientError as exc:
-        code = exc.response.get("Error", {}).get("Code", "")
-        if code not in _UNSUPPORTED:
-            raise
-        _NO_MOVE_TASK.add(where)
-        return code
-    latest: dict[str, Any] = {}
-
-    def finished() -> bool:
-        nonlocal latest
-        results = sqs.list_message_move_tasks(SourceArn=dlq_arn, MaxResults=1).get("Results", [])
-        latest = results[0] if results else {}
-        return latest.get("Status") in ("COMPLETED", "FAILED", "CANCELLED")
-
-    if not wait_until(finished, timeout_s, poll_s=1.0):
-        raise WorkshopError("failure.redrive_timeout", timeout=timeout_s,
-                            moved=latest.get("ApproximateNumberOfMessagesMoved", 0), total=total)
-    if latest.get("Status") != "COMPLETED":
-        raise WorkshopError("failure.redrive_failed", status=latest.get("Status"), reason=latest.get("FailureReason", "?"))
-    moved = int(latest.get("ApproximateNumberOfMessagesMoved", 0))
-    return RedriveResult("StartMessageMoveTask", moved, 0, say("failure.redrive_native", moved=moved, task=task[:24]))
-
-
-def _move_by_hand(source_url: str, dlq_url: str, select: Callable[[str], bool] | None) -> tuple[int, int]:
-    sqs = client("sqs")
-    moved = 0
-    skipped: list[dict[str, Any]] = []
-    try:
-        while True:
-            msgs = sqs.receive_message(QueueUrl=dlq_url, MaxNumberOfMessages=SQS_MAX_BATCH, WaitTimeSeconds=0,
-                                       VisibilityTimeout=30, MessageAttributeNames=["All"]).get("Messages", [])
-            if not msgs:
-                break
-            chosen = [m for m in msgs if select is None or select(m["Body"])]
-            skipped += [m for m in msgs if m not in chosen]
-            if not chosen:
-                continue
-            sent = sqs.send_message_batch(QueueUrl=source_url, Entries=[
-                {"Id": str(i), "MessageBody": m["Body"],
-                 **({"MessageAttributes": m["MessageAttributes"]} if m.get("MessageAttributes") else {})}
-                for i, m in enumerate(chosen)])
-            ok = {int(s["Id"]) for s in sent.get("Successful", [])}
-            done = [m for i, m in enumerate(chosen) if i in ok]
-            if done:
-                sqs.delete_message_batch(QueueUrl=dlq_url, Entries=[
-                    {"Id": str(i), "ReceiptHandle": m["ReceiptHandle"]} for i, m in enumerate(done)])
-            moved += len(done)
-            skipped += [m for i, m in enumerate(chosen) if i not in ok]  # not sent: stays in the DLQ
-    finally:
-        for i in range(0, len(skipped), SQS_MAX_BATCH):  # the ones we did not move: visible again now
-            chunk = skipped[i: i + SQS_MAX_BATCH]
-            sqs.change_message_visibility_batch(QueueUrl=dlq_url, Entries=[
-                {"Id": str(j), "ReceiptHandle": m["ReceiptHandle"], "VisibilityTimeout": 0} for j, m in enumerate(chunk)])
-    return moved, len(skipped)
+def redrive(source_url: str, dlq_url: str) -> RedriveResult:
+    """The notebook's :func:`helpers.failure.lesson.redrive`, with a sentence that says which way it went."""
+    method, moved = lesson.redrive(source_url, dlq_url)
+    key = "failure.redrive_native" if method == "StartMessageMoveTask" else "failure.redrive_fallback"
+    return RedriveResult(method, moved, say(key, moved=moved))
 
 
 def wait_for_dlq(dlq_url: str, n: int, timeout_s: float) -> bool:
     """Wait until the DLQ holds at least ``n`` visible messages (False on timeout)."""
     return wait_until(lambda: queue_depth(dlq_url)["visible"] >= n, timeout_s, poll_s=0.1)
-
-
-def redrive_policy(url: str) -> dict[str, Any] | None:
-    """The queue's redrive policy as SQS reports it (``deadLetterTargetArn``, ``maxReceiveCount``), or None."""
-    attrs = client("sqs").get_queue_attributes(QueueUrl=url, AttributeNames=["RedrivePolicy"]).get("Attributes", {})
-    raw = attrs.get("RedrivePolicy")
-    if not raw:
-        return None
-    policy = json.loads(raw)
-    policy["maxReceiveCount"] = int(policy["maxReceiveCount"])
-    return policy

@@ -5,32 +5,28 @@ expires), a worker that dies after charging but before deleting, a producer that
 each hands the same order to a consumer again. A consumer is **idempotent** when doing the
 work twice has the effect of doing it once.
 
-Three consumers of the payment step, side by side in :func:`duplicate_delivery`:
+The lesson's code is in the notebook: ``write_once`` (a record keyed by the order, written with
+``attribute_not_exists``), the payment step built on it, and the Powertools version
+(``idempotent_function`` with ``config.register_lambda_context(context)`` in the handler). This
+module holds what runs them:
 
-* **naive**: ``shop.charge_payment(order)`` — one payments record per call: a duplicate is a
-  double charge;
-* **conditional write** (:class:`StepGuard`): the charge record gets a deterministic key — the
-  order id (and ``"once"``) — and is written with ``attribute_not_exists(order_id)``. A second
-  delivery's write is refused, nothing is charged, and the record *succeeds* (it must not fail,
-  or it would be retried into the dead-letter queue). The write is the check, in one atomic
-  call, so a worker killed at any moment leaves the charge done or not done, never twice;
-* **Powertools** (:func:`powertools_step`): Powertools for AWS Lambda's idempotency utility
-  (``idempotent_function`` + ``DynamoDBPersistenceLayer``) on a table of the same design (key
-  ``id``). It records ``INPROGRESS`` before running the function and ``COMPLETED`` with the
-  result after; a duplicate gets the stored result without running it. That works for any
-  function (an e-mail API, an HTTP call), not only a DynamoDB write — the production way.
+* :class:`StepGuard`: the worker's five steps, each written with ``write_once`` (and inventory's
+  conditional stock update), so a redelivered order repeats nothing;
+* :func:`duplicate_delivery`: forces a duplicate for each consumer (an expired visibility
+  timeout) and counts the charges in the payments table;
+* :func:`partial_batch_demo`: one batch with a duplicate and a poison message, delivered twice.
 
-Powertools' table is ``<prefix>-idempotency`` (partition key ``id``), created with
-:func:`helpers.core.resources.ensure_table`; Powertools gets our DynamoDB client so every call goes
-through the backend seam.
+Consumers take an :class:`~helpers.shop.Order`; one that also takes ``lambda_context`` gets the
+invocation's context (as Powertools' batch processor does), which the Powertools version needs.
 """
 
 from __future__ import annotations
 
+import inspect
 import json
 import threading
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -41,6 +37,7 @@ from ..core.resources import ensure_queue, ensure_table, purge
 from ..core.sampling import wait_until
 from ..core.workers import LambdaContext, Worker, batch_handler, fake_sqs_event
 from ..shop import DOWNSTREAM, EFFECTS, Order, OutOfStock, Shop
+from . import lesson
 
 #: The idempotency table's short name; its partition key is ``id`` (what Powertools expects).
 IDEMPOTENCY_TABLE = "idempotency"
@@ -49,13 +46,6 @@ IDEMPOTENCY_TABLE = "idempotency"
 def ensure_idempotency_table(short: str = IDEMPOTENCY_TABLE) -> str:
     """Create (or reuse) ``<prefix>-<short>`` with partition key ``id`` and return its name."""
     return ensure_table(short, key="id")
-
-
-def _serialize(item: dict[str, Any]) -> dict[str, Any]:
-    from boto3.dynamodb.types import TypeSerializer
-
-    ser = TypeSerializer()
-    return {k: ser.serialize(v) for k, v in item.items()}
 
 
 def _record_fields(step: str, order: Order) -> dict[str, Any]:
@@ -73,12 +63,11 @@ def _record_fields(step: str, order: Order) -> dict[str, Any]:
 class StepGuard:
     """Runs a shop step **at most once in effect** per order: every write is idempotent on its own.
 
-    The trick is a deterministic key plus a conditional write, so the write *is* the check:
+    A deterministic key plus a conditional write, so the write *is* the check:
 
-    * payment, shipping, e-mail, points: the effect record is written with the key
-      ``(order id, "once")`` and ``attribute_not_exists(order_id)``. A second delivery's write is
-      refused (``ConditionalCheckFailedException``): nothing happens twice, and the step counts
-      as done.
+    * payment, shipping, e-mail, points: the effect record is written with ``write_once`` (the
+      notebook's: key ``(order id, "once")``, ``attribute_not_exists(order_id)``). A second
+      delivery's write is refused: nothing happens twice, and the step counts as done.
     * inventory: each stock row is decremented with ``available >= :q AND NOT
       contains(reserved_by, :order)``, adding the order id to ``reserved_by`` in the same update;
       then the reservation record is written like the others.
@@ -93,15 +82,16 @@ class StepGuard:
     #: The sort key of an idempotent effect record: one per order and step.
     ONCE = "once"
 
-    def __init__(self, shop: Shop) -> None:
+    def __init__(self, shop: Shop, *, write_once: Callable[[str, str, dict[str, Any]], bool] | None = None) -> None:
         self.shop = shop
+        self.write_once = write_once or lesson.write_once
         self._lock = threading.Lock()
         #: how many times a step found its effect already written and did nothing: {step: n}
         self.skipped: dict[str, int] = dict.fromkeys(DOWNSTREAM, 0)
 
     @classmethod
     def create(cls, shop: Shop) -> StepGuard:
-        """A guard for ``shop`` (it writes to the shop's own effect tables)."""
+        """A guard for ``shop`` with the notebook's ``write_once`` (it writes to the shop's own effect tables)."""
         return cls(shop)
 
     def done_steps(self, order_id: str) -> set[str]:
@@ -145,14 +135,8 @@ class StepGuard:
         return self.run("payment", order)
 
     def _put_once(self, kind: str, order: Order, fields: dict[str, Any]) -> bool:
-        ddb = client("dynamodb")
-        item = {"order_id": order.order_id, "record_id": self.ONCE, "at": Decimal(str(round(time.time(), 3))), **fields}
-        try:
-            ddb.put_item(TableName=self.shop.store.tables[kind], Item=_serialize(item),
-                         ConditionExpression="attribute_not_exists(order_id)")
-            return True
-        except ddb.exceptions.ConditionalCheckFailedException:
-            return False  # written by an earlier delivery: done, do nothing
+        at = Decimal(str(round(time.time(), 3)))
+        return self.write_once(self.shop.store.tables[kind], order.order_id, {"at": at, **fields})
 
     def _reserve(self, order: Order) -> None:
         """Take each line's units once per order (all or nothing, as :meth:`Store.reserve`)."""
@@ -184,48 +168,6 @@ class StepGuard:
                                  product=line.product_id) from None
 
 
-# --- Powertools for AWS Lambda: the idempotency utility ------------------------------------------
-
-
-def powertools_step(shop: Shop, step: str, table: str, *, expires_after_s: int = 3600) -> Callable[..., dict[str, Any]]:
-    """``step`` wrapped with Powertools' ``idempotent_function``: call it as ``fn(order=order.to_dict())``.
-
-    The idempotency key is the order's ``order_id`` (``event_key_jmespath``) under the prefix
-    ``step`` (``key_prefix``), stored in ``table`` (partition key ``id``) through our DynamoDB
-    client (``boto3_client``), so every call goes through the backend seam. One persistence
-    layer per function, as Powertools recommends. Returns what the step returned the first time.
-    """
-    from aws_lambda_powertools.utilities.idempotency import (
-        DynamoDBPersistenceLayer,
-        IdempotencyConfig,
-        idempotent_function,
-    )
-
-    step_fn = shop.step_function(step)  # a clear error for an unknown step
-    layer = DynamoDBPersistenceLayer(table_name=table, boto3_client=client("dynamodb"))
-    config = IdempotencyConfig(event_key_jmespath="order_id", expires_after_seconds=expires_after_s)
-
-    @idempotent_function(data_keyword_argument="order", persistence_store=layer, config=config, key_prefix=step)
-    def run_step(order: dict[str, Any]) -> dict[str, Any]:
-        span = step_fn(Order.from_dict(order))
-        return {"order_id": span.order_id, "step": step, "ms": round(span.duration_ms, 1)}
-
-    def call(order: dict[str, Any], lambda_context: Any = None) -> dict[str, Any]:
-        # Powertools sets how long an INPROGRESS record blocks a duplicate from the Lambda's
-        # remaining time; outside a handler we pass a context with a 30 s timeout.
-        config.register_lambda_context(lambda_context or _context(f"{step}-idempotent"))
-        return run_step(order=order)
-
-    call.__name__ = f"{step}_once_powertools"
-    call.persistence_layer = layer  # type: ignore[attr-defined]
-    return call
-
-
-def _context(name: str, timeout_s: float = 30.0) -> LambdaContext:
-    info = current()
-    return LambdaContext(name, info.region, info.account, timeout_s)
-
-
 # --- forcing a duplicate: an expired visibility timeout ------------------------------------------
 
 
@@ -248,7 +190,7 @@ class DuplicateRun:
 
 def duplicate_delivery(
     shop: Shop,
-    consumers: dict[str, Callable[[Order], Any]],
+    consumers: dict[str, Callable[..., Any]],
     *,
     visibility_timeout_s: int = 1,
     hold_s: float = 1.6,
@@ -277,12 +219,12 @@ def duplicate_delivery(
             run = DuplicateRun(name, order.order_id, visibility_timeout_s, hold_s)
             runs[name] = run
 
-            def record_fn(record: Any, lambda_context: Any = None, consume: Callable[[Order], Any] = consume,
+            def record_fn(record: Any, lambda_context: Any = None, consume: Callable[..., Any] = consume,
                           run: DuplicateRun = run) -> None:
                 count = int(record.attributes.approximate_receive_count)
                 with lock:
                     run.deliveries.append((time.monotonic() - t0, count, getattr(lambda_context, "function_name", "?")))
-                consume(Order.from_json(record.body))
+                _call(consume, Order.from_json(record.body), lambda_context)
                 if count == 1:
                     time.sleep(hold_s)  # slow to finish: the visibility timeout runs out meanwhile
 
@@ -304,6 +246,13 @@ def duplicate_delivery(
     return runs
 
 
+def _call(consume: Callable[..., Any], order: Order, lambda_context: Any) -> Any:
+    """``consume(order)``, with the invocation's context when the consumer takes ``lambda_context``."""
+    if "lambda_context" in inspect.signature(consume).parameters:
+        return consume(order, lambda_context=lambda_context)
+    return consume(order)
+
+
 def _short(name: str) -> str:
     return "".join(ch if ch.isalnum() else "-" for ch in name.lower())[:20].strip("-") or "consumer"
 
@@ -320,30 +269,25 @@ class PartialBatchRun:
     charges: dict[str, int]  # order id → payments records
 
 
-def partial_batch_demo(shop: Shop, guard: StepGuard, *, n: int = 3) -> PartialBatchRun:
+def partial_batch_demo(shop: Shop, consume: Callable[..., Any], *, n: int = 3) -> PartialBatchRun:
     """A batch of ``n`` orders + the first order again + a poison message, handled twice.
 
-    The handler is Powertools' batch processor around an idempotent record function: each
-    delivery reports only the poison message as failed, and every order is charged once, however
-    many times it arrives.
+    The handler is Powertools' batch processor around ``consume`` (an idempotent consumer of an
+    order, optionally taking ``lambda_context``): each delivery should report only the poison
+    message as failed, and every order should be charged once, however many times it arrives.
     """
     orders = [shop.accept_order(p)[0] for p in shop.sample_orders(n)]
     bodies = [o.to_json() for o in orders] + [orders[0].to_json(), "{not an order"]
 
-    def record_fn(record: Any) -> None:
-        guard.charge_once(Order.from_json(record.body))
+    def record_fn(record: Any, lambda_context: Any = None) -> None:
+        _call(consume, Order.from_json(record.body), lambda_context)
 
     handler = batch_handler(record_fn)
+    info = current()
     failed = []
     for _delivery in range(2):  # the whole batch again: e.g. a redelivery after a crash
-        result = handler(fake_sqs_event(bodies), None)
+        context = LambdaContext("partial-batch-demo", info.region, info.account, 30.0)
+        result = handler(fake_sqs_event(bodies), context)
         failed.append(sorted(i["itemIdentifier"] for i in result.get("batchItemFailures", [])))
     counts = shop.store.count_by_order("payments", [o.order_id for o in orders])
     return PartialBatchRun(bodies, failed, {o.order_id: counts.get(o.order_id, 0) for o in orders})
-
-
-def effects_per_order(shop: Shop, order_ids: Iterable[str]) -> dict[str, dict[str, int]]:
-    """For each order: how many records each effect table holds, ``{order: {"payments": 1, …}}``."""
-    ids = list(order_ids)
-    by_kind = shop.store.effects(ids)
-    return {oid: {kind: by_kind[kind].get(oid, 0) for kind in by_kind} for oid in ids}

@@ -5,12 +5,6 @@ A plain dict and no imports: a translator edits text only.
 
 MESSAGES: dict[str, dict[str, str]] = {
     "en": {
-        "retry.bad_retry": "The retry number must be a whole number from 1 (the first retry); got {value!r}.",
-        "retry.bad_jitter": "Jitter must be one of {valid}; got {value!r}.",
-        "retry.bad_delay": (
-            "Backoff delays must be seconds ≥ 0: base {base!r}, cap {cap!r}. Try base_s=0.05, cap_s=1.0."
-        ),
-        "retry.bad_attempts": "attempts must be a whole number ≥ 1 (1 = no retry); got {value!r}.",
         "retry.bad_clients": "clients must be a whole number from 1 to 100; got {value!r}.",
         "failure.hold_too_short": (
             "To force a duplicate the first delivery must take longer than the visibility timeout: "
@@ -28,22 +22,119 @@ MESSAGES: dict[str, dict[str, str]] = {
             "know it): every reservation fails until its stock is loaded."
         ),
         "failure.dlq_empty": "The dead-letter queue is empty.",
-        "failure.redrive_native": (
-            "Redriven by StartMessageMoveTask (task {task}…): SQS moved {moved} message(s) back itself."
-        ),
+        "failure.redrive_native": "Redriven by StartMessageMoveTask: SQS moved {moved} message(s) back itself.",
         "failure.redrive_fallback": (
-            "This backend has no StartMessageMoveTask ({code}), so {moved} message(s) were moved back by "
-            "receive → send → delete, 10 at a time (on AWS the console's \"Start DLQ redrive\" does it for you)."
+            "This backend has no StartMessageMoveTask, so {moved} message(s) were moved back by receive → send → "
+            "delete. On AWS, SQS moves them itself."
         ),
-        "failure.redrive_selected": (
-            "{moved} chosen message(s) were moved back by receive → send → delete; {left} stay in the DLQ "
-            "(a message move task cannot choose: it takes everything)."
+        "ex.05.charge_once.solution": (
+            "Write the order's idempotency record first, with a condition, and charge only when that write worked. "
+            "One gap remains: a worker that dies between the put and the charge leaves an order marked but not "
+            "charged. Powertools closes it with an INPROGRESS record that expires with the Lambda's timeout."
         ),
-        "failure.redrive_timeout": (
-            "The message move task did not finish within {timeout:.0f} s ({moved} of {total} moved): look at the "
-            "DLQ in the SQS console and run this cell again."
+        "ex.05.queue_settings.hint": (
+            "Start with the visibility timeout: 6 × 30 s. A failing message then comes back once per visibility "
+            "timeout, so its receives are at 0, V, 2V … s. Its last receive before the DLQ, (maxReceiveCount − 1) × V, "
+            "must come after the 15-minute outage. A poison message reaches the DLQ after about maxReceiveCount × V, "
+            "which must stay within 30 minutes. And maxReceiveCount must be at least 5."
         ),
-        "failure.redrive_failed": "The message move task ended {status}: {reason}. Look at the DLQ in the SQS console.",
+        "ex.05.queue_settings.solution": (
+            "Visibility timeout 180 s (6 × 30 s). With maxReceiveCount 7, the receives are at 0, 180, … 1080 s, so "
+            "the last one comes after the 900 s outage; a poison message reaches the DLQ after about 1260 s. "
+            "Any count from 6 to 10 works with 180 s; a longer visibility timeout allows fewer."
+        ),
+        "ex.05.queue_settings.not_dict": (
+            "give a dict of attributes such as {{\"VisibilityTimeout\": \"180\", \"RedrivePolicy\": …}}, not a {kind}."
+        ),
+        "ex.05.queue_settings.missing": "the attributes need {keys} too.",
+        "ex.05.queue_settings.not_string": (
+            "SQS takes every attribute value as a string: write \"180\", not 180, and json.dumps(...) for the policy."
+        ),
+        "ex.05.queue_settings.bad_visibility": "VisibilityTimeout is a whole number of seconds as a string; you gave {got!r}.",
+        "ex.05.queue_settings.bad_policy": (
+            "RedrivePolicy must be JSON with deadLetterTargetArn and maxReceiveCount, made with json.dumps({{...}}); "
+            "you gave {got!r}."
+        ),
+        "ex.05.queue_settings.wrong_dlq": "deadLetterTargetArn must be email_dlq_arn, the e-mail queue's DLQ; you gave {got!r}.",
+        "ex.05.queue_settings.not_6x": (
+            "a visibility timeout of {got} s is less than 6 × the {timeout} s function timeout ({want} s). A message "
+            "could become visible again while the function still works on it, and run twice."
+        ),
+        "ex.05.queue_settings.too_long": "SQS allows a visibility timeout of at most {most} s (12 hours); you gave {got} s.",
+        "ex.05.queue_settings.below_5": (
+            "maxReceiveCount {got} is below {least}. With a Lambda consumer, a throttled or interrupted batch also "
+            "counts as a receive, so AWS recommends at least {least}."
+        ),
+        "ex.05.queue_settings.outage": (
+            "with maxReceiveCount {got} and {vt} s, the last receive is at {last} s, before the {outage} s outage is "
+            "over. The e-mails of the outage would end in the DLQ: allow more receives."
+        ),
+        "ex.05.queue_settings.poison_slow": (
+            "a poison message would reach the DLQ after about {got} × {vt} = {after} s, later than {limit} s: use "
+            "fewer receives or a shorter visibility timeout."
+        ),
+        "ex.05.queue_settings.rejected": "SQS refused these attributes: {error}",
+        "ex.05.queue_settings.ok": (
+            "the test queue now has a visibility timeout of {vt} s and maxReceiveCount {count}. A failing e-mail is "
+            "received until {last} s, after the outage, and a poison message reaches the DLQ after about {poison} s."
+        ),
+        "failure.strategy.eager": "eager: every 10 ms",
+        "failure.strategy.backoff": "exponential backoff",
+        "failure.strategy.jitter": "backoff + full jitter",
+        "failure.plot.down": "{step} down",
+        "failure.plot.before": "before the outage (p50 {p50:.0f} ms)",
+        "failure.plot.during": "during (p50 {p50:.0f} ms)",
+        "failure.plot.placed_s": "time the order was placed (s)",
+        "failure.plot.accept_ms": "acceptance response time (ms)",
+        "failure.plot.accept_title": "Acceptance does not notice the outage",
+        "failure.plot.queue": "orders queue (waiting + in flight)",
+        "failure.plot.dlq": "dead-letter queue",
+        "failure.plot.mark.bad": "{n} bad messages sent",
+        "failure.plot.mark.dlq": "both in the DLQ",
+        "failure.plot.time_s": "time (s)",
+        "failure.plot.messages": "messages",
+        "failure.plot.depth_title": "Failed messages come back; bad ones move to the DLQ",
+        "failure.plot.bar.sync_done": "sync\ncompleted",
+        "failure.plot.bar.sync_charged": "sync\ncharged",
+        "failure.plot.bar.async_accepted": "async\naccepted",
+        "failure.plot.bar.async_done": "async\ncompleted",
+        "failure.plot.orders_during": "orders placed during the outage",
+        "failure.plot.bars_title": "Orders placed during the outage",
+        "failure.plot.measured": "measured",
+        "failure.plot.predicted": "predicted 1 − {p:g}ᵏ",
+        "failure.plot.attempts": "attempts allowed (k)",
+        "failure.plot.succeeded_pct": "calls that succeeded (%)",
+        "failure.plot.transient_title": "{n} calls to a step failing {rate:.0%} of the time",
+        "failure.plot.failed_calls": "failed (down or throttled)",
+        "failure.plot.ok_calls": "succeeded",
+        "failure.plot.capacity": "capacity {n} per window",
+        "failure.plot.calls_per": "calls per\n{ms:.0f} ms",
+        "failure.plot.storm_row": (
+            "{name}: {calls} calls, last client through at {last:.2f} s, peak {peak} calls in one window"
+        ),
+        "failure.plot.storm_x": (
+            "time since {clients} clients failed together (s; the service is down for {down:g} s, shaded)"
+        ),
+        "failure.plot.deliveries": "deliveries of the message",
+        "failure.plot.charges": "charges in the payments table",
+        "failure.plot.count": "count",
+        "failure.plot.duplicates_title": (
+            "One order, delivered twice (visibility timeout {vt} s, first delivery took {hold:g} s)"
+        ),
+        "failure.plot.waiting": "orders queue: waiting",
+        "failure.plot.in_flight": "orders queue: in flight",
+        "failure.plot.died": "a worker died",
+        "failure.plot.since_first_s": "time since the first order (s)",
+        "failure.plot.chaos_title": (
+            "{orders} orders, {kills} worker deaths, {duplicates} duplicate sends, {slow} slow deliveries, "
+            "{poison} poison messages"
+        ),
+        "failure.plot.completed": "orders completed",
+        "failure.plot.accepted": "accepted ({n})",
+        "failure.plot.completed_count": "orders completed (count)",
+        "failure.plot.completed_title": (
+            "{deliveries} deliveries for {orders} orders; {completed} completed (counted in the orders table)"
+        ),
         "chaos.bad_orders": "The chaos run takes 1–1000 orders; got {value!r}.",
         "chaos.bad_kill_rate": "kill_rate is a probability per batch, from 0 up to (not including) 1; got {value!r}.",
         "chaos.too_many_duplicates": "duplicates and slow orders must not outnumber the {orders} orders.",
@@ -57,23 +148,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         ),
         "ex.05.charge_once.hint": (
             "Give each order one idempotency record in guard_table, keyed by the order id, and write it with "
-            "ConditionExpression=\"attribute_not_exists(id)\" BEFORE calling charge. If the put is refused "
+            "ConditionExpression=\"attribute_not_exists(id)\" BEFORE calling charge_card. If the put is refused "
             "(ddb.exceptions.ConditionalCheckFailedException), the order was charged before: return quietly."
-        ),
-        "ex.05.charge_once.solution": (
-            "def my_charge_once(order_id, amount):\n"
-            "    ddb = client(\"dynamodb\")\n"
-            "    try:\n"
-            "        ddb.put_item(TableName=guard_table, Item={\"id\": {\"S\": order_id}},\n"
-            "                     ConditionExpression=\"attribute_not_exists(id)\")\n"
-            "    except ddb.exceptions.ConditionalCheckFailedException:\n"
-            "        return  # charged before: a duplicate delivery, nothing to do\n"
-            "    charge(order_id, amount)\n"
-            "\n"
-            "# One gap remains: a worker that dies between the put and the charge leaves an order marked but\n"
-            "# not charged. Powertools closes it by writing INPROGRESS first and COMPLETED after (an INPROGRESS\n"
-            "# record expires with the Lambda's timeout); StepGuard avoids it by making the charge record itself\n"
-            "# the conditional write."
         ),
         "ex.05.charge_once.not_function": (
             "give a function my_charge_once(order_id, amount), not a {kind}."
@@ -85,65 +161,16 @@ MESSAGES: dict[str, dict[str, str]] = {
         ),
         "ex.05.charge_once.double": (
             "{order_id} was delivered {times} times and charged {n} times: check for the order's idempotency "
-            "record with a conditional put (attribute_not_exists) before calling charge."
+            "record with a conditional put (attribute_not_exists) before calling charge_card."
         ),
         "ex.05.charge_once.some_never": (
             "{orders} was never charged: the idempotency record must be keyed by the order id, so one order's "
             "record does not block another order."
         ),
-        "ex.05.charge_once.never": "no order was charged at all: call charge(order_id, amount) when the put succeeds.",
+        "ex.05.charge_once.never": "no order was charged at all: call charge_card(order_id, amount) when the put succeeds.",
         "ex.05.charge_once.ok": (
             "{deliveries} deliveries of {orders} orders, each order charged exactly once — duplicates were "
             "recognised and succeeded without charging."
-        ),
-        "ex.05.max_receive.hint": (
-            "The worker receives the message every 30 s while the provider is down: at 0, 30, 60 … s. Count the "
-            "receives that fail within 300 s; the next receive must still find the message in the queue. SQS moves "
-            "it to the DLQ on the receive after the maxReceiveCount-th. Then check the poison limit: a message "
-            "that always fails reaches the DLQ after about maxReceiveCount × 30 s."
-        ),
-        "ex.05.max_receive.solution": (
-            "my_max_receive = 11   # receives at 0, 30, …, 270 s fail (10); the 11th, at 300 s, succeeds\n"
-            "# Anything from 11 to 20 survives the outage and sends a poison message to the DLQ within 10 minutes\n"
-            "# (20 × 30 s = 600 s). Bigger is not safer: a poison message just keeps a worker busy for longer."
-        ),
-        "ex.05.max_receive.not_whole": "give a whole number of receives, e.g. 5; you gave {got!r}.",
-        "ex.05.max_receive.off_by_one": (
-            "{got} is one short: the 10 receives at 0 … 270 s fail, and with maxReceiveCount {got} the 11th "
-            "receive (at 300 s, when the provider is back) moves the message to the DLQ instead. You need {want}."
-        ),
-        "ex.05.max_receive.too_small": (
-            "with {got}, a message is dead-lettered after about {dlq_after} s of failing — before a 5-minute "
-            "outage is over. Every e-mail of the outage would end in the DLQ."
-        ),
-        "ex.05.max_receive.too_big": (
-            "{got} survives the outage, but a poison message would fail for about {poison_s} s before reaching "
-            "the DLQ (limit {limit} s): pick the smallest count that survives the outage, with a little margin."
-        ),
-        "ex.05.max_receive.ok": (
-            "maxReceiveCount {got}: a message survives {survive} s of failures, and a poison message reaches the "
-            "DLQ after about {poison} s."
-        ),
-        "ex.05.backoff.hint": (
-            "The first attempt is the first call, so before attempt 6 comes retry 5. Full jitter waits a random "
-            "time between 0 and min(cap, base × 2^(retry − 1)); the longest wait is that ceiling. In seconds."
-        ),
-        "ex.05.backoff.solution": (
-            "my_longest_wait = min(2.0, 0.1 * 2 ** (5 - 1))   # retry 5 → 1.6 s (the cap, 2 s, is not reached yet)"
-        ),
-        "ex.05.backoff.not_number": "give a number of seconds, e.g. 0.4; you gave {got!r}.",
-        "ex.05.backoff.milliseconds": "{got:g} looks like milliseconds: give the answer in seconds.",
-        "ex.05.backoff.one_too_many": (
-            "{got:g} s is the ceiling one retry later: before attempt 6 comes retry 5 (the first attempt is not a "
-            "retry), so the exponent is 5 − 1 = 4."
-        ),
-        "ex.05.backoff.one_too_few": "{got:g} s is the ceiling of retry 4: before attempt 6 comes retry 5.",
-        "ex.05.backoff.shortest": (
-            "0 s is the shortest possible wait (full jitter can pick 0); the question asks for the longest."
-        ),
-        "ex.05.backoff.off": "{got:g} s is not it: the longest wait is min(cap, base × 2^(retry − 1)) for retry 5.",
-        "ex.05.backoff.ok": (
-            "before attempt 6 the client waits between 0 and {want:g} s; from retry 6 on, the 2 s cap holds."
         ),
         "failure.dlq_head": "receives     age  body                                                          why it failed",
         "chaos.check.head": "check",

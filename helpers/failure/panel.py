@@ -13,22 +13,28 @@ from __future__ import annotations
 
 import html
 import threading
+from collections.abc import Callable
 from typing import Any
 
 from ..core.messages import say
 from ..core.workers import WorkerPool
 from ..shop import DOWNSTREAM, EFFECTS
-from .dlq import redrive
-from .outage import OrderPipeline
+from . import lesson
+from .pipeline import OrderPipeline
 
 POISON_BODY = "this is not an order #{n}"
 
 
 class ControlPanel:
-    """Widgets around an :class:`~helpers.failure.outage.OrderPipeline` (idempotent steps recommended)."""
+    """Widgets around an :class:`~helpers.failure.pipeline.OrderPipeline` (idempotent steps recommended).
 
-    def __init__(self, pipe: OrderPipeline, *, workers: int = 2, refresh_s: float = 1.0, rows: int = 8) -> None:
+    ``redrive(queue_url, dlq_url) -> (how, moved)`` is the notebook's ``redrive`` (the saved one by default).
+    """
+
+    def __init__(self, pipe: OrderPipeline, *, redrive: Callable[[str, str], tuple[str, int]] | None = None,
+                 workers: int = 2, refresh_s: float = 1.0, rows: int = 8) -> None:
         self.pipe = pipe
+        self.redrive_fn = redrive or lesson.redrive
         self.workers = workers
         self.refresh_s = refresh_s
         self.rows = rows
@@ -86,9 +92,9 @@ class ControlPanel:
 
     def redrive(self) -> int:
         """Move every DLQ message back to the orders queue; returns how many."""
-        result = redrive(self.pipe.queue_url, self.pipe.dlq_url)
-        self._note(say("panel.redrove", moved=result.moved, method=result.method))
-        return result.moved
+        method, moved = self.redrive_fn(self.pipe.queue_url, self.pipe.dlq_url)
+        self._note(say("panel.redrove", moved=moved, method=method))
+        return moved
 
     def start_workers(self) -> None:
         """Start the worker pool and the refresher."""

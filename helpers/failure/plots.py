@@ -1,7 +1,9 @@
 """Figures of 05_failure_isolation: each function returns a matplotlib Figure.
 
 Every figure has a title, labelled axes and units; times are measured real wall-clock seconds.
-End the call with ``;`` in a notebook so Jupyter shows the figure once.
+Titles, labels and legends come from :mod:`helpers.failure.messages` (``failure.plot.*``), so a
+translation changes the words and nothing else. End the call with ``;`` in a notebook so Jupyter
+shows the figure once.
 """
 
 from __future__ import annotations
@@ -13,7 +15,8 @@ import matplotlib.pyplot as plt
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
-from ..core.sampling import DepthSeries
+from ..core.messages import say
+from ..shop import Status
 from .chaos import ChaosRun
 from .idempotency import DuplicateRun
 from .outage import OutageRun, SyncOutage
@@ -26,47 +29,60 @@ DLQ_COLOR = "#8172b3"
 OUTAGE_COLOR = "#c44e52"
 
 
-def _shade(ax: Any, start: float, end: float, label: str = "outage") -> None:
+def _shade(ax: Any, start: float, end: float, label: str) -> None:
     ax.axvspan(start, end, color=OUTAGE_COLOR, alpha=0.12, label=label)
 
 
+def _marks(ax: Any, marks: Sequence[tuple[float, str]], end: float) -> None:
+    """Dotted vertical lines with a short label; near the right edge the label goes to the left."""
+    top = ax.get_ylim()[1]
+    for t, label in marks:
+        ax.axvline(t, color="black", linestyle=":", linewidth=1)
+        right = t > 0.7 * end
+        ax.annotate(label, (t, top * 0.97), xytext=(-3 if right else 3, 0), textcoords="offset points",
+                    fontsize=8, va="top", ha="right" if right else "left")
+
+
 def outage(run: OutageRun, sync: SyncOutage) -> Figure:
-    """Acceptance over time, the e-mail backlog over time, and what customers got, sync vs async."""
+    """Acceptance over time; both queues' depth over time; what the orders placed during the outage got."""
     fig, (acc, depth, bars) = plt.subplots(1, 3, figsize=(14, 3.8), layout="constrained",
                                            gridspec_kw={"width_ratios": [3, 3, 2]})
-    for phase, color, label in (("before", QUEUE_COLOR, "before the outage"), ("during", FAIL_COLOR, "during")):
+    down = say("failure.plot.down", step=run.step)
+    for phase, color in (("before", QUEUE_COLOR), ("during", FAIL_COLOR)):
         pts = [(p.start - run.t0, p.response_ms) for p in getattr(run, phase) if p.ok]
         if pts:
-            acc.scatter(*zip(*pts, strict=True), s=18, color=color, label=f"{label} (p50 {run.p50(phase):.0f} ms)")
-    _shade(acc, run.down_at, run.up_at, "e-mail down")
-    acc.set_xlabel("time the order was placed (s)")
-    acc.set_ylabel("acceptance response time (ms)")
+            acc.scatter(*zip(*pts, strict=True), s=18, color=color,
+                        label=say(f"failure.plot.{phase}", p50=run.p50(phase)))
+    _shade(acc, run.down_at, run.up_at, down)
+    acc.set_xlabel(say("failure.plot.placed_s"))
+    acc.set_ylabel(say("failure.plot.accept_ms"))
     acc.set_ylim(bottom=0)
-    acc.set_title("Acceptance does not notice the outage")
+    acc.set_title(say("failure.plot.accept_title"))
     acc.legend(fontsize=8, loc="upper right")
     acc.grid(alpha=0.3)
-    d = run.depth
-    depth.step(d.t_s, d.total, where="post", color=QUEUE_COLOR, linewidth=2, label="waiting + in flight")
-    depth.step(d.t_s, d.visible, where="post", color=QUEUE_COLOR, linewidth=1, linestyle="--", label="visible")
-    _shade(depth, run.down_at, run.up_at, "e-mail down")
-    if run.drained_at == run.drained_at:  # not NaN
-        depth.axvline(run.drained_at, color=OK_COLOR, linestyle=":", linewidth=1.5, label="last e-mail sent")
-    depth.set_xlabel("time (s)")
-    depth.set_ylabel("e-mail events in the queue")
+    q, d = run.queue, run.dlq
+    depth.step(q.t_s, q.total, where="post", color=QUEUE_COLOR, linewidth=2, label=say("failure.plot.queue"))
+    depth.step(d.t_s, d.total, where="post", color=DLQ_COLOR, linewidth=2, label=say("failure.plot.dlq"))
+    _shade(depth, run.down_at, run.up_at, down)
+    depth.set_ylim(0, max([*q.total, *d.total, 1]) * 1.25)
+    end = max([*q.t_s, *d.t_s, 1e-9])
+    _marks(depth, [(t, say(f"failure.plot.mark.{key}", n=len(run.bad))) for t, key in run.marks], end)
+    depth.set_xlabel(say("failure.plot.time_s"))
+    depth.set_ylabel(say("failure.plot.messages"))
     depth.yaxis.set_major_locator(MaxNLocator(integer=True))
-    depth.set_title("E-mails wait in their queue, then drain")
-    depth.legend(fontsize=8, loc="best")
+    depth.set_title(say("failure.plot.depth_title"))
+    depth.legend(fontsize=8, loc="center right")
     depth.grid(alpha=0.3)
-    n_sync = len(sync.load.results)
-    n_async = len(run.accept_ms("during"))
-    emailed = sum(1 for p in run.during if p.ok and run.emails.get(p.order_id or "", 0) == 1)
-    labels = ["sync\ncompleted", "sync\ncharged", "async\naccepted", "async\ne-mailed"]
-    values = [n_sync - len(sync.load.failed()), sync.charged, n_async, emailed]
-    totals = [n_sync, n_sync, len(run.during), n_async]
+    during_ids = [p.order_id for p in run.during if p.ok and p.order_id]
+    completed = sum(1 for o in during_ids if run.statuses.get(o) == Status.COMPLETED)
+    labels = [say("failure.plot.bar.sync_done"), say("failure.plot.bar.sync_charged"),
+              say("failure.plot.bar.async_accepted"), say("failure.plot.bar.async_done")]
+    values = [sync.completed, sync.charged, len(during_ids), completed]
+    totals = [sync.n, sync.n, len(run.during), len(during_ids)]
     b = bars.bar(labels, values, color=[FAIL_COLOR, FAIL_COLOR, QUEUE_COLOR, OK_COLOR])
     bars.bar_label(b, labels=[f"{v}/{t}" for v, t in zip(values, totals, strict=True)], fontsize=8)
-    bars.set_ylabel("orders placed during the outage")
-    bars.set_title("Orders during the outage")
+    bars.set_ylabel(say("failure.plot.orders_during"))
+    bars.set_title(say("failure.plot.bars_title"))
     bars.tick_params(axis="x", labelsize=8)
     bars.margins(y=0.15)
     return fig
@@ -77,14 +93,14 @@ def transient(result: TransientResult) -> Figure:
     fig, ax = plt.subplots(figsize=(7, 3.4), layout="constrained")
     ks = sorted(result.succeeded)
     measured = [result.success_share[k] * 100 for k in ks]
-    b = ax.bar([str(k) for k in ks], measured, color=QUEUE_COLOR, label="measured")
+    b = ax.bar([str(k) for k in ks], measured, color=QUEUE_COLOR, label=say("failure.plot.measured"))
     ax.bar_label(b, fmt="%.1f %%", fontsize=8)
     ax.plot([str(k) for k in ks], [result.predicted[k] * 100 for k in ks], color="black", marker="o",
-            linestyle="--", label=f"predicted 1 − {result.failure_rate:g}ᵏ")
-    ax.set_xlabel("attempts allowed (k)")
-    ax.set_ylabel("calls that succeeded (%)")
+            linestyle="--", label=say("failure.plot.predicted", p=result.failure_rate))
+    ax.set_xlabel(say("failure.plot.attempts"))
+    ax.set_ylabel(say("failure.plot.succeeded_pct"))
     ax.set_ylim(0, 109)
-    ax.set_title(f"{result.n} calls to a step failing {result.failure_rate:.0%} of the time")
+    ax.set_title(say("failure.plot.transient_title", n=result.n, rate=result.failure_rate))
     ax.legend(fontsize=8, loc="lower right")
     return fig
 
@@ -103,37 +119,17 @@ def storm(runs: Sequence[StormRun]) -> Figure:
         for t, outcome in run.calls:
             (ok if outcome == "ok" else bad)[int(t / w)] += 1
         left = [i * w for i in range(n_bins)]
-        ax.bar(left, bad, width=w, align="edge", color=FAIL_COLOR, alpha=0.45, label="failed (down or throttled)")
-        ax.bar(left, ok, width=w, align="edge", bottom=bad, color=OK_COLOR, label="succeeded")
+        ax.bar(left, bad, width=w, align="edge", color=FAIL_COLOR, alpha=0.45, label=say("failure.plot.failed_calls"))
+        ax.bar(left, ok, width=w, align="edge", bottom=bad, color=OK_COLOR, label=say("failure.plot.ok_calls"))
         ax.axvspan(0, run.down_s, color=OUTAGE_COLOR, alpha=0.08)
-        ax.axhline(run.capacity, color="black", linestyle=":", linewidth=1, label=f"capacity {run.capacity} per window")
-        ax.set_ylabel(f"calls per\n{w * 1000:.0f} ms")
-        ax.set_title(f"{run.strategy.name}: {run.total_calls} calls, last client through at "
-                     f"{run.last_done_s:.2f} s, peak {run.peak_per_window()} calls in one window", fontsize=9)
+        ax.axhline(run.capacity, color="black", linestyle=":", linewidth=1,
+                   label=say("failure.plot.capacity", n=run.capacity))
+        ax.set_ylabel(say("failure.plot.calls_per", ms=w * 1000))
+        ax.set_title(say("failure.plot.storm_row", name=say(f"failure.strategy.{run.strategy.name}"), calls=run.total_calls,
+                         last=run.last_done_s, peak=run.peak_per_window()), fontsize=9)
         ax.grid(alpha=0.3, axis="y")
     axes[0].legend(fontsize=7, loc="upper right")
-    axes[-1].set_xlabel(f"time since {runs[0].clients} clients failed together (s; the service is down for "
-                        f"{runs[0].down_s:g} s, shaded)")
-    return fig
-
-
-def dlq_flow(queue: DepthSeries, dlq: DepthSeries, *, marks: Sequence[tuple[float, str]] = ()) -> Figure:
-    """Messages in the orders queue and in its dead-letter queue over time."""
-    fig, ax = plt.subplots(figsize=(9, 3.4), layout="constrained")
-    ax.step(queue.t_s, queue.total, where="post", color=QUEUE_COLOR, linewidth=2, label="orders queue (waiting + in flight)")
-    ax.step(dlq.t_s, dlq.total, where="post", color=DLQ_COLOR, linewidth=2, label="dead-letter queue")
-    end = max([*queue.t_s, *dlq.t_s, 1e-9])
-    for t, label in marks:
-        ax.axvline(t, color="black", linestyle=":", linewidth=1)
-        right = t > 0.7 * end  # near the right edge: write the label to the left of the line
-        ax.annotate(label, (t, ax.get_ylim()[1] * 0.6), xytext=(-3 if right else 3, 0), textcoords="offset points",
-                    fontsize=8, va="top", ha="right" if right else "left")
-    ax.set_xlabel("time (s)")
-    ax.set_ylabel("messages")
-    ax.yaxis.set_major_locator(MaxNLocator(integer=True))
-    ax.set_title("Good orders drain; the two that keep failing move to the DLQ")
-    ax.legend(fontsize=8, loc="upper right")
-    ax.grid(alpha=0.3)
+    axes[-1].set_xlabel(say("failure.plot.storm_x", clients=runs[0].clients, down=runs[0].down_s))
     return fig
 
 
@@ -144,18 +140,17 @@ def duplicates(runs: dict[str, DuplicateRun]) -> Figure:
     width = 0.38
     xs = range(len(names))
     b1 = ax.bar([x - width / 2 for x in xs], [runs[n].delivered for n in names], width, color=QUEUE_COLOR,
-                label="deliveries of the message")
+                label=say("failure.plot.deliveries"))
     b2 = ax.bar([x + width / 2 for x in xs], [runs[n].charges for n in names], width,
                 color=[FAIL_COLOR if runs[n].charges > 1 else OK_COLOR for n in names],
-                label="charges in the payments table")
+                label=say("failure.plot.charges"))
     ax.bar_label(b1, fontsize=8)
     ax.bar_label(b2, fontsize=8)
     ax.set_xticks(list(xs), names)
-    ax.set_ylabel("count")
+    ax.set_ylabel(say("failure.plot.count"))
     ax.yaxis.set_major_locator(MaxNLocator(integer=True))
     first = next(iter(runs.values()))
-    ax.set_title(f"One order, delivered twice (visibility timeout {first.visibility_timeout_s} s, "
-                 f"first delivery took {first.hold_s:g} s)")
+    ax.set_title(say("failure.plot.duplicates_title", vt=first.visibility_timeout_s, hold=first.hold_s))
     ax.set_ylim(0, max(r.delivered for r in runs.values()) + 1.2)
     ax.legend(fontsize=8, loc="upper center", ncol=2)
     return fig
@@ -166,18 +161,19 @@ def chaos(run: ChaosRun) -> Figure:
     fig, (left, right) = plt.subplots(1, 2, figsize=(14, 3.9), layout="constrained",
                                       gridspec_kw={"width_ratios": [3, 2]})
     q, d = run.queue_depth, run.dlq_depth
-    left.step(q.t_s, q.visible, where="post", color=QUEUE_COLOR, linewidth=1.5, label="orders queue: waiting")
+    down = say("failure.plot.down", step=run.config.outage_step)
+    left.step(q.t_s, q.visible, where="post", color=QUEUE_COLOR, linewidth=1.5, label=say("failure.plot.waiting"))
     left.step(q.t_s, q.in_flight, where="post", color=QUEUE_COLOR, linewidth=1.5, linestyle="--",
-              label="orders queue: in flight")
-    left.step(d.t_s, d.total, where="post", color=DLQ_COLOR, linewidth=2, label="dead-letter queue")
-    _shade(left, *run.outage, f"{run.config.outage_step} down")
+              label=say("failure.plot.in_flight"))
+    left.step(d.t_s, d.total, where="post", color=DLQ_COLOR, linewidth=2, label=say("failure.plot.dlq"))
+    _shade(left, *run.outage, down)
     for i, k in enumerate(run.kills):
-        left.axvline(k, color="black", linewidth=0.8, alpha=0.6, label="a worker died" if i == 0 else None)
-    left.set_xlabel("time since the first order (s)")
-    left.set_ylabel("messages")
+        left.axvline(k, color="black", linewidth=0.8, alpha=0.6, label=say("failure.plot.died") if i == 0 else None)
+    left.set_xlabel(say("failure.plot.since_first_s"))
+    left.set_ylabel(say("failure.plot.messages"))
     left.yaxis.set_major_locator(MaxNLocator(integer=True))
-    left.set_title(f"{run.config.orders} orders, {len(run.kills)} worker deaths, {len(run.duplicates_sent)} "
-                   f"duplicate sends, {len(run.slowed)} slow deliveries, {run.config.poison} poison messages",
+    left.set_title(say("failure.plot.chaos_title", orders=run.config.orders, kills=len(run.kills),
+                       duplicates=len(run.duplicates_sent), slow=len(run.slowed), poison=run.config.poison),
                    fontsize=9)
     left.legend(fontsize=7, loc="upper right")
     left.grid(alpha=0.3)
@@ -185,13 +181,14 @@ def chaos(run: ChaosRun) -> Figure:
     counts = list(range(1, len(done) + 1))
     end = max([*q.t_s, *done, 0.0])
     right.step([*done, end], [*counts, len(done)], where="post", color=OK_COLOR, linewidth=2,
-               label="orders completed")
-    right.axhline(len(run.accepted), color="black", linestyle=":", linewidth=1, label=f"accepted ({len(run.accepted)})")
-    _shade(right, *run.outage, f"{run.config.outage_step} down")
-    right.set_xlabel("time since the first order (s)")
-    right.set_ylabel("orders completed (count)")
-    right.set_title(f"{run.deliveries} deliveries for {len(run.accepted)} orders; "
-                    f"{run.reconciliation.completed} completed (counted in the orders table)")
+               label=say("failure.plot.completed"))
+    right.axhline(len(run.accepted), color="black", linestyle=":", linewidth=1,
+                  label=say("failure.plot.accepted", n=len(run.accepted)))
+    _shade(right, *run.outage, down)
+    right.set_xlabel(say("failure.plot.since_first_s"))
+    right.set_ylabel(say("failure.plot.completed_count"))
+    right.set_title(say("failure.plot.completed_title", deliveries=run.deliveries, orders=len(run.accepted),
+                        completed=run.reconciliation.completed))
     right.legend(fontsize=8, loc="lower right")
     right.grid(alpha=0.3)
     return fig

@@ -1,29 +1,23 @@
-"""Retries for transient errors: exponential backoff with full jitter, and what eager retrying costs.
+"""Retries for transient errors: what they buy, and what eager retrying costs.
 
-A call that fails for a *transient* reason (a timeout, a throttle, a service restarting) will
-probably work if tried again a little later. How much later matters:
-
-* **immediately / at a fixed short interval**: the client hammers a service that is already in
-  trouble; every client does the same, so a recovering service meets a wall of calls;
-* **exponential backoff** (wait ``base × 2ⁿ``, capped): far fewer calls, but clients that failed
-  together retry together — synchronised waves (a "thundering herd");
-* **exponential backoff with full jitter** (wait a random time between 0 and ``base × 2ⁿ``,
-  capped): as few calls, and spread out, so the service gets a steady trickle.
-
-Formula (AWS Architecture Blog, "Exponential Backoff And Jitter")::
+The retry itself is the notebook's code (:mod:`helpers.failure.lesson`): ``backoff_delay``
+(exponential backoff, capped, with full jitter) and ``call_with_retries`` (try again after a
+transient error, waiting a backoff delay). The formula, from the AWS Architecture Blog's
+"Exponential Backoff And Jitter"::
 
     delay before retry n (n = 1, 2, …) = uniform(0, min(cap, base × 2^(n-1)))   # full jitter
                                        =            min(cap, base × 2^(n-1))    # no jitter
 
-Why hand-written: it is the formula above and a loop (under 20 lines, unit-tested), and the
-learner should see it. A production client would use the AWS SDK's own retry modes (boto3
-``retries={"mode": "standard"}`` already does this for AWS calls) or a library such as tenacity.
+For AWS calls a production client uses the SDK's own retry modes (boto3
+``retries={"mode": "standard"}`` already does this) or a library such as tenacity.
 
-* :func:`backoff_delay` / :func:`backoff_delays` and :func:`call_with_retries`: the mechanism.
-* :func:`transient_demo`: a flaky step (e.g. 30 % failures) with 1–5 attempts: measured success
-  share vs the prediction ``1 - p^attempts``.
+The harnesses here take the learner's functions:
+
+* :func:`transient_demo`: a flaky step (e.g. 30 % failures) called through ``retry`` with 1–5
+  attempts: measured success share vs the prediction ``1 - p^attempts``.
 * :func:`retry_storm`: the same clients against a service that is down for a moment and then
-  serves a limited number of calls per window, once per strategy, side by side.
+  serves a limited number of calls per window, once per strategy, side by side; the waits come
+  from ``backoff``.
 """
 
 from __future__ import annotations
@@ -33,90 +27,12 @@ import random
 import threading
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from ..core.messages import WorkshopError
 from ..shop import STEPS, ServiceFailure, ServiceUnavailable, Shop, speed_factor
-
-JITTER_MODES = ("full", "none")
-#: Errors worth retrying: the service failed or was unavailable. An invalid order or an
-#: out-of-stock answer will not change by asking again, so they are not retried.
-TRANSIENT: tuple[type[BaseException], ...] = (ServiceFailure, ServiceUnavailable)
-
-
-def backoff_delay(retry: int, *, base_s: float, cap_s: float, jitter: str = "full",
-                  rng: random.Random | None = None) -> float:
-    """Seconds to wait before retry number ``retry`` (1 = the first retry), see the module doc."""
-    if not isinstance(retry, int) or retry < 1:
-        raise WorkshopError("retry.bad_retry", value=retry)
-    if jitter not in JITTER_MODES:
-        raise WorkshopError("retry.bad_jitter", value=jitter, valid=", ".join(JITTER_MODES))
-    if not (base_s >= 0 and cap_s >= 0):
-        raise WorkshopError("retry.bad_delay", base=base_s, cap=cap_s)
-    ceiling = min(cap_s, base_s * 2 ** (retry - 1))
-    return (rng or random).uniform(0, ceiling) if jitter == "full" else ceiling
-
-
-def backoff_delays(retries: int, *, base_s: float, cap_s: float, jitter: str = "full",
-                   rng: random.Random | None = None) -> list[float]:
-    """The waits before retries 1 … ``retries``."""
-    return [backoff_delay(n, base_s=base_s, cap_s=cap_s, jitter=jitter, rng=rng) for n in range(1, retries + 1)]
-
-
-@dataclass
-class RetryResult:
-    """What :func:`call_with_retries` did: the outcome, every attempt's error, every wait."""
-
-    ok: bool
-    value: Any = None
-    attempts: int = 0
-    delays_s: list[float] = field(default_factory=list)
-    errors: list[BaseException] = field(default_factory=list)
-
-    def result(self) -> Any:
-        """The value, or the last error raised again (for callers that want an exception)."""
-        if self.ok:
-            return self.value
-        raise self.errors[-1]
-
-
-def call_with_retries(
-    fn: Callable[[], Any],
-    *,
-    attempts: int = 4,
-    base_s: float = 0.05,
-    cap_s: float = 1.0,
-    jitter: str = "full",
-    retry_on: tuple[type[BaseException], ...] = TRANSIENT,
-    rng: random.Random | None = None,
-    sleep: Callable[[float], None] = time.sleep,
-    should_stop: Callable[[], bool] | None = None,
-) -> RetryResult:
-    """Call ``fn()`` up to ``attempts`` times, waiting a backoff delay between tries.
-
-    Only errors in ``retry_on`` are retried; any other error propagates at once (it will not get
-    better). After the last attempt the result has ``ok=False`` and the errors.
-    ``should_stop()`` (optional) ends the retries early, e.g. when a worker is stopping.
-    """
-    if not isinstance(attempts, int) or isinstance(attempts, bool) or attempts < 1:
-        raise WorkshopError("retry.bad_attempts", value=attempts)
-    result = RetryResult(ok=False)
-    for attempt in range(1, attempts + 1):
-        result.attempts = attempt
-        try:
-            result.value = fn()
-            result.ok = True
-            return result
-        except retry_on as err:
-            result.errors.append(err)
-        if attempt == attempts or (should_stop is not None and should_stop()):
-            return result
-        delay = backoff_delay(attempt, base_s=base_s, cap_s=cap_s, jitter=jitter, rng=rng)
-        result.delays_s.append(delay)
-        sleep(delay)
-    return result  # pragma: no cover - the loop always returns
-
+from . import lesson
 
 # --- transient failures: how many attempts are enough? -------------------------------------------
 
@@ -142,12 +58,13 @@ class TransientResult:
         return {k: 1 - self.failure_rate**k for k in self.succeeded}
 
 
-def transient_demo(shop: Shop, *, step: str = "email", failure_rate: float = 0.3, n: int = 300,
-                   attempts: Sequence[int] = (1, 2, 3, 4, 5)) -> TransientResult:
-    """Call ``step``'s service ``n`` times with 1, 2, … attempts and count successes.
+def transient_demo(shop: Shop, retry: Callable[..., Any], *, step: str = "email", failure_rate: float = 0.3,
+                   n: int = 300, attempts: Sequence[int] = (1, 2, 3, 4, 5)) -> TransientResult:
+    """Call ``step``'s service ``n`` times through ``retry`` with 1, 2, … attempts and count successes.
 
-    Only outcomes matter here, so the service runs at speed 0 and the backoff waits are not
-    slept (they change when a call succeeds, not whether). The step's settings are restored after.
+    ``retry(fn, attempts=k, base_s=0, cap_s=0)`` is the notebook's ``call_with_retries``. Only
+    outcomes matter here, so the service runs at speed 0 and the waits are 0 (they change when a
+    call succeeds, not whether). The step's settings are restored after.
     """
     if step not in STEPS:
         raise WorkshopError("shop.unknown_step", step=step, valid=", ".join(STEPS))
@@ -155,23 +72,28 @@ def transient_demo(shop: Shop, *, step: str = "email", failure_rate: float = 0.3
     saved = svc.failure_rate
     succeeded: dict[int, int] = {}
     calls: dict[int, int] = {}
+    made = 0
+
+    def counted() -> None:
+        nonlocal made
+        made += 1
+        svc.call()
+
     try:
         svc.configure(failure_rate=failure_rate)
         with speed_factor(0):
             for k in attempts:
-                ok = made = 0
+                ok, made = 0, 0
                 for _ in range(n):
-                    res = call_with_retries(svc.call, attempts=k, base_s=0, cap_s=0, sleep=_no_sleep)
-                    ok += res.ok
-                    made += res.attempts
+                    try:
+                        retry(counted, attempts=k, base_s=0, cap_s=0)
+                        ok += 1
+                    except lesson.TRANSIENT:
+                        pass
                 succeeded[k], calls[k] = ok, made
     finally:
         svc.configure(failure_rate=saved)
     return TransientResult(step, failure_rate, n, succeeded, calls)
-
-
-def _no_sleep(_seconds: float) -> None:
-    return None
 
 
 # --- a retry storm: eager vs backoff vs backoff + jitter -----------------------------------------
@@ -179,19 +101,19 @@ def _no_sleep(_seconds: float) -> None:
 
 @dataclass(frozen=True)
 class Strategy:
-    """How a client waits between attempts."""
+    """How a client waits between attempts; ``name`` picks its label (``failure.strategy.<name>``)."""
 
     name: str
     base_s: float
     cap_s: float
-    jitter: str
+    jitter: bool
 
 
 #: The three strategies compared in the notebook (real seconds).
 STRATEGIES: tuple[Strategy, ...] = (
-    Strategy("eager: every 10 ms", 0.01, 0.01, "none"),
-    Strategy("exponential backoff", 0.05, 0.25, "none"),
-    Strategy("backoff + full jitter", 0.05, 0.25, "full"),
+    Strategy("eager", 0.01, 0.01, False),
+    Strategy("backoff", 0.05, 0.25, False),
+    Strategy("jitter", 0.05, 0.25, True),
 )
 
 
@@ -274,6 +196,7 @@ class StormRun:
 
 
 def retry_storm(
+    backoff: Callable[..., float],
     *,
     clients: int = 20,
     down_s: float = 0.5,
@@ -285,7 +208,8 @@ def retry_storm(
 ) -> list[StormRun]:
     """``clients`` clients per strategy call a :class:`RecoveringService` at the same moment and retry.
 
-    The waits come from the real :func:`backoff_delay`; the clock is simulated (an event queue
+    The waits come from ``backoff(retry, base_s=…, cap_s=…, jitter=…, rng=…)``, the notebook's
+    ``backoff_delay``; the clock is simulated (an event queue
     in time order), so every run is exact and repeatable, takes no real waiting, and a busy
     machine cannot blur the waves that synchronised clients make. Returns one
     :class:`StormRun` per strategy.
@@ -307,8 +231,8 @@ def retry_storm(
             elif attempt >= attempts:
                 gave_up += 1
             else:
-                delay = backoff_delay(attempt, base_s=strategy.base_s, cap_s=strategy.cap_s,
-                                      jitter=strategy.jitter, rng=rngs[c])
+                delay = backoff(attempt, base_s=strategy.base_s, cap_s=strategy.cap_s,
+                                jitter=strategy.jitter, rng=rngs[c])
                 heapq.heappush(pending, (t + delay, c, attempt + 1))
         runs.append(StormRun(strategy, clients, down_s, capacity, window_s, list(service.calls), sorted(done), gave_up))
     return runs
