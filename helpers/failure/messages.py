@@ -91,6 +91,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "failure.plot.dlq": "dead-letter queue",
         "failure.plot.mark.bad": "{n} bad messages sent",
         "failure.plot.mark.dlq": "both in the DLQ",
+        "failure.plot.drained": "last good order completed",
         "failure.plot.time_s": "time (s)",
         "failure.plot.messages": "messages",
         "failure.plot.depth_title": "Failed messages come back; bad ones move to the DLQ",

@@ -102,11 +102,6 @@ class OutageRun:
         return bool(self.good) and all(self.statuses.get(o) == Status.COMPLETED for o in self.good) and all(
             n == 1 for counts in self.effects.values() for n in counts.values())
 
-    @property
-    def peak_backlog(self) -> int:
-        """Most messages waiting or in flight at once in the orders queue."""
-        return self.queue.peak
-
 
 def _send_bad(pipe: OrderPipeline) -> list[str]:
     """The two messages that cannot succeed yet: an order for :data:`BAD_PRODUCT`, a legacy-format order."""

@@ -64,6 +64,8 @@ def outage(run: OutageRun, sync: SyncOutage) -> Figure:
     depth.step(q.t_s, q.total, where="post", color=QUEUE_COLOR, linewidth=2, label=say("failure.plot.queue"))
     depth.step(d.t_s, d.total, where="post", color=DLQ_COLOR, linewidth=2, label=say("failure.plot.dlq"))
     _shade(depth, run.down_at, run.up_at, down)
+    if run.drained_at == run.drained_at:  # not NaN
+        depth.axvline(run.drained_at, color=OK_COLOR, linestyle="--", linewidth=1.5, label=say("failure.plot.drained"))
     depth.set_ylim(0, max([*q.total, *d.total, 1]) * 1.25)
     end = max([*q.t_s, *d.t_s, 1e-9])
     _marks(depth, [(t, say(f"failure.plot.mark.{key}", n=len(run.bad))) for t, key in run.marks], end)
@@ -94,7 +96,7 @@ def transient(result: TransientResult) -> Figure:
     ks = sorted(result.succeeded)
     measured = [result.success_share[k] * 100 for k in ks]
     b = ax.bar([str(k) for k in ks], measured, color=QUEUE_COLOR, label=say("failure.plot.measured"))
-    ax.bar_label(b, fmt="%.1f %%", fontsize=8)
+    ax.bar_label(b, fmt="%.1f %%", fontsize=8, label_type="center", color="white")
     ax.plot([str(k) for k in ks], [result.predicted[k] * 100 for k in ks], color="black", marker="o",
             linestyle="--", label=say("failure.plot.predicted", p=result.failure_rate))
     ax.set_xlabel(say("failure.plot.attempts"))
