@@ -138,7 +138,7 @@ class ControlPanel:
         d = snap["depths"]
         head = say("panel.head", queue=d["queue"], dlq=d["dlq"], down=", ".join(snap["down"]) or say("panel.nothing"))
         kinds = list(EFFECTS.values())
-        cells = "".join(f"<th style='padding:0 6px'>{k}</th>" for k in ["order", "status", *kinds])
+        cells = "".join(f"<th style='padding:0 6px'>{k}</th>" for k in [say("panel.order"), say("panel.status"), *kinds])
         body = ""
         for o in snap["orders"]:
             tds = [html.escape(o["order_id"]), o["status"]]
@@ -171,20 +171,20 @@ class ControlPanel:
 
         toggles = []
         for step in DOWNSTREAM:
-            t = w.ToggleButton(value=False, description=f"{step} up", layout=w.Layout(width="130px"),
-                               tooltip=f"take the {step} service down / bring it back")
+            t = w.ToggleButton(value=False, description=say("panel.toggle_up", step=step),
+                               layout=w.Layout(width="130px"), tooltip=say("panel.toggle_tip", step=step))
 
             def on_toggle(change: dict[str, Any], step: str = step, t: Any = t) -> None:
                 self.set_down(step, bool(change["new"]))
-                t.description = f"{step} {'DOWN' if change['new'] else 'up'}"
+                t.description = say("panel.toggle_down" if change["new"] else "panel.toggle_up", step=step)
                 t.button_style = "danger" if change["new"] else ""
                 self.refresh()
 
             t.observe(on_toggle, names="value")
             toggles.append(t)
-        step_pick = w.Dropdown(options=list(DOWNSTREAM), value="email", description="service",
+        step_pick = w.Dropdown(options=list(DOWNSTREAM), value="email", description=say("panel.service"),
                                layout=w.Layout(width="200px"))
-        rate = w.FloatSlider(value=0.0, min=0.0, max=0.9, step=0.05, description="failure rate",
+        rate = w.FloatSlider(value=0.0, min=0.0, max=0.9, step=0.05, description=say("panel.failure_rate"),
                              readout_format=".0%", continuous_update=False)
         rate.observe(lambda ch: self.set_failure_rate(step_pick.value, float(ch["new"])), names="value")
         step_pick.observe(lambda ch: setattr(rate, "value", self.pipe.shop.service(ch["new"]).failure_rate),
@@ -201,14 +201,14 @@ class ControlPanel:
             self._buttons[label] = b
             return b
 
-        running = w.ToggleButton(value=False, description="workers off", layout=w.Layout(width="150px"))
+        running = w.ToggleButton(value=False, description=say("panel.workers_button_off"), layout=w.Layout(width="150px"))
 
         def on_running(change: dict[str, Any]) -> None:
             if change["new"]:
                 self.start_workers()
             else:
                 self.stop_workers()
-            running.description = "workers ON" if change["new"] else "workers off"
+            running.description = say("panel.workers_button_on" if change["new"] else "panel.workers_button_off")
             running.button_style = "success" if change["new"] else ""
             self.refresh()
 
@@ -217,10 +217,10 @@ class ControlPanel:
         self._widget = w.VBox([
             w.HBox(toggles),
             w.HBox([step_pick, rate]),
-            w.HBox([button("send 5 orders", lambda: self.send_orders(5), "primary"),
-                    button("inject duplicate", self.inject_duplicate),
-                    button("inject poison", self.inject_poison, "warning"),
-                    button("redrive DLQ", self.redrive), running]),
+            w.HBox([button(say("panel.send_button", n=5), lambda: self.send_orders(5), "primary"),
+                    button(say("panel.duplicate_button"), self.inject_duplicate),
+                    button(say("panel.poison_button"), self.inject_poison, "warning"),
+                    button(say("panel.redrive_button"), self.redrive), running]),
             self._status,
         ])
         return self._widget
