@@ -61,15 +61,14 @@ def test_timeline_of_a_failed_order_shows_the_failure(shop):
     assert "unavailable" in " ".join(t.get_text() for t in ax.texts)
 
 
-def test_stacked_orders_and_step_means(shop):
+def test_stacked_orders_draw_each_orders_steps_end_to_end(shop):
     load = shop.run_load(shop.sample_orders(4))
     ax = plots.stacked_orders(load).axes[0]
     _labelled(ax)
-    assert len(ax.patches) == 4 * len(STEPS)
-    ax = plots.step_means(load.results).axes[0]
-    _labelled(ax)
     assert _has_unit(ax.get_xlabel())
-    assert len(ax.patches) == len(STEPS)
+    assert len(ax.patches) == 4 * len(STEPS)
+    first_row = ax.patches[: len(STEPS)]
+    assert abs(sum(p.get_width() for p in first_row) - load.results[0].steps_ms) < 1e-6
 
 
 def test_response_times_marks_p50_p95_and_prediction(shop):

@@ -572,3 +572,86 @@ def test_run_steps_is_the_one_loop_and_stops_at_the_first_failure(shop):
     assert [s.step for s in run.spans] == ["inventory", "payment", "shipping"] and told == list(run.steps.items())
     again = shop.run_steps(order, ["email", "points"])
     assert again.failed_step is None and again.error is None and again.steps == {"email": "ok", "points": "ok"}
+
+
+# --- the harness around notebook 01's handler ----------------------------------------------------
+
+
+def test_the_default_handler_is_notebook_01s_place_order(shop, monkeypatch):
+    from helpers.sync import lesson
+
+    called, original = [], lesson.place_order
+
+    def spy(s, payload):
+        called.append(payload)
+        return original(s, payload)
+
+    monkeypatch.setattr(lesson, "place_order", spy)
+    assert shop.place_order_sync(_payload()).ok and len(called) == 1
+
+
+def test_a_handler_of_ones_own_is_traced_step_by_step(shop):
+    def three_steps(s, payload):
+        order, _ = s.accept_order(payload)
+        s.charge_payment(order)
+        s.add_points(order)
+        return order
+
+    result = shop.place_order_sync(_payload(), handler=three_steps)
+    assert result.ok and [s.step for s in result.spans] == ["validate", "payment", "points"]
+    assert shop.store.get_order(result.order_id)["steps"] == {"validate": "ok", "payment": "ok", "points": "ok"}
+    assert 0 <= result.unaccounted_ms < 5
+
+
+def test_only_steps_on_the_handlers_own_thread_are_in_its_trace(shop):
+    import threading
+
+    threads = []
+
+    def email_later(s, payload):
+        order, _ = s.accept_order(payload)
+        threads.append(threading.Thread(target=s.send_email, args=(order,)))
+        threads[-1].start()
+        return order
+
+    result = shop.place_order_sync(_payload(), handler=email_later)
+    threads[0].join()
+    assert [s.step for s in result.spans] == ["validate"]
+    assert shop.store.effects([result.order_id])["emails"][result.order_id] == 1
+    again = shop.place_order_sync(_payload())  # the trace of one order does not leak into the next
+    assert [s.step for s in again.spans] == list(STEPS)
+
+
+def test_a_failure_the_handler_catches_completes_the_order_with_the_steps_outcome(shop):
+    def email_optional(s, payload):
+        order, _ = s.accept_order(payload)
+        try:
+            s.send_email(order)
+        except shop_mod.ServiceError:
+            pass
+        s.add_points(order)
+
+    with shop.service("email").outage():
+        result = shop.place_order_sync(_payload(), handler=email_optional)
+    assert result.status == Status.COMPLETED
+    assert shop.store.get_order(result.order_id)["steps"] == {"validate": "ok", "email": "unavailable", "points": "ok"}
+
+
+def test_a_handler_that_accepts_nothing_is_one_sentence(shop):
+    with pytest.raises(WorkshopError, match="shop.accept_order"):
+        shop.place_order_sync(_payload(), handler=lambda s, payload: None)
+    rejected = shop.place_order_sync({"customer_id": ""}, handler=lambda s, payload: s.accept_order(payload))
+    assert rejected.status == Status.REJECTED and [s.outcome for s in rejected.spans] == ["rejected"]
+
+
+def test_run_load_and_measure_overhead_take_the_handler(shop):
+    seen = []
+
+    def counting(s, payload):
+        seen.append(1)
+        return s.accept_order(payload)[0]
+
+    load = shop.run_load([_payload(), _payload()], clients=2, handler=counting)
+    assert [len(r.spans) for r in load.results] == [1, 1] and len(seen) == 2
+    shop.measure_overhead(2, handler=counting)
+    assert len(seen) == 5  # 2 + a warm-up + 2

@@ -22,9 +22,11 @@ points        :meth:`Shop.add_points`     points table: one points record
 
 Every step returns a :class:`Span` (service, start, end, outcome), so any request can be
 drawn (:mod:`helpers.sync.plots`). A failing step raises a :class:`ServiceError` (with the span
-attached as ``err.span``). :meth:`Shop.place_order_sync` runs the chain synchronously, the
-way the webinar's first API does; the asynchronous notebooks call the same step methods
-from queue messages (orders travel as JSON: :meth:`Order.to_json` / :meth:`Order.from_json`).
+attached as ``err.span``). The synchronous chain is notebook 01's handler ``place_order``
+(saved to :mod:`helpers.sync.lesson`), the way the webinar's first API works;
+:meth:`Shop.place_order_sync` runs it and records its spans. The asynchronous notebooks call
+the same step methods from queue messages (orders travel as JSON: :meth:`Order.to_json` /
+:meth:`Order.from_json`).
 
 Time. Profile latencies are "shop time" (what a real service would take). Every simulated
 sleep is ``latency × speed factor`` (:func:`speed`, env ``WORKSHOP_SPEED``, default

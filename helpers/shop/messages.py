@@ -61,6 +61,10 @@ MESSAGES: dict[str, dict[str, str]] = {
             "A deploy mode must be 'fail' (calls fail while restarting) or 'wait' (calls wait until "
             "it is back); got {mode!r}."
         ),
+        "shop.no_order": (
+            "The order handler returned without accepting an order: its first step must be "
+            "order, _ = shop.accept_order(payload)."
+        ),
         "shop.unknown_step": "There is no step {step!r}; the steps are: {valid}.",
         "shop.unknown_kind": "There are no {kind!r} records; effect records are: {valid}.",
         "shop.bad_clients": "clients must be a whole number ≥ 1 (threads placing orders at once); got {clients!r}.",

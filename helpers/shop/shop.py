@@ -1,9 +1,14 @@
-"""The :class:`Shop`: the six steps against the simulated services and the store, sync chain and load runs."""
+"""The :class:`Shop`: the six steps against the simulated services and the store, the sync harness and load runs.
+
+The synchronous order handler itself is not here: notebook 01 defines it (``place_order``, saved to
+:mod:`helpers.sync.lesson`), and :meth:`Shop.place_order_sync` runs it and records what it did.
+"""
 
 from __future__ import annotations
 
 import json
 import math
+import threading
 import time
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -19,6 +24,17 @@ from .results import LoadResult, OrderResult, SweepPoint, percentile
 from .services import DeployWindow, Service
 from .speed import speed
 from .store import Store
+
+#: An order handler: ``handler(shop, payload)`` runs the steps of one order (notebook 01's ``place_order``).
+Handler = Callable[["Shop", Any], Any]
+
+
+@dataclass
+class Trace:
+    """What the steps called on one thread recorded while the harness ran a handler: spans, and the order."""
+
+    spans: list[Span] = field(default_factory=list)
+    order: Order | None = None
 
 
 @dataclass
@@ -49,6 +65,7 @@ class Shop:
         self.seed = seed
         self.services: dict[str, Service] = {step: Service(profile[step], seed=seed) for step in STEPS}
         self._samples = list(sample_orders or [])
+        self._local = threading.local()  # .trace: the Trace of the order this thread is placing, or None
 
     @classmethod
     def create(cls, seed: int = 42, *, data_dir: str | Path | None = None, reset_stock: bool = True) -> Shop:
@@ -163,9 +180,12 @@ class Shop:
             oid = payload.get("order_id") if isinstance(payload, dict) else None
             err.span = Span(str(oid or "?"), "validate", svc.name, start, time.perf_counter(), "rejected",
                             simulated, str(err))
+            self._record(err.span)
             raise
         self.store.put_order(order, Status.ACCEPTED)
-        return order, Span(order.order_id, "validate", svc.name, start, time.perf_counter(), "ok", simulated)
+        span = Span(order.order_id, "validate", svc.name, start, time.perf_counter(), "ok", simulated)
+        self._record(span, order)
+        return order, span
 
     def reserve_stock(self, order: Order) -> Span:
         """Step 2, ``inventory``: reserve the units (stock table + a reservations record)."""
@@ -204,9 +224,9 @@ class Shop:
                   on_step: Callable[[str, str], Any] | None = None) -> StepsRun:
         """Run ``steps`` for ``order`` in order and stop at the first that fails: the one step loop.
 
-        The synchronous chain, the queue's worker and both hybrid paths share it. A failing step's
-        span and outcome are kept and the loop stops; the steps before it keep their effects
-        (nothing is undone). ``on_step(step, outcome)`` is told after every step. The order's
+        The queue's worker and both hybrid paths share it (the synchronous chain is notebook 01's
+        handler, written out step by step). A failing step's span and outcome are kept and the
+        loop stops; the steps before it keep their effects (nothing is undone). ``on_step(step, outcome)`` is told after every step. The order's
         status is not written here: each caller decides what it becomes.
         """
         run = StepsRun()
@@ -236,58 +256,81 @@ class Shop:
         except ServiceError as err:
             err.span = Span(order.order_id, step, svc.name, start, time.perf_counter(), err.outcome,
                             err.simulated_ms or simulated, str(err))
+            self._record(err.span)
             raise
-        return Span(order.order_id, step, svc.name, start, time.perf_counter(), "ok", simulated)
+        span = Span(order.order_id, step, svc.name, start, time.perf_counter(), "ok", simulated)
+        self._record(span)
+        return span
 
-    # the synchronous order
-    def place_order_sync(self, payload: Any, *, submitted: float | None = None) -> OrderResult:
-        """Place one order synchronously: every step, one after another, then answer.
+    def _record(self, span: Span, order: Order | None = None) -> None:
+        """Add ``span`` (and the accepted ``order``) to this thread's trace, while the harness runs a handler."""
+        trace: Trace | None = getattr(self._local, "trace", None)
+        if trace is not None:
+            trace.spans.append(span)
+            if order is not None:
+                trace.order = order
 
-        Returns an :class:`OrderResult`: ``COMPLETED``; ``FAILED`` at the first step that
-        failed (steps before it keep their effects: nothing is undone — part of the lesson);
+    # the synchronous order: the harness around notebook 01's handler
+    def place_order_sync(self, payload: Any, *, handler: Handler | None = None,
+                         submitted: float | None = None) -> OrderResult:
+        """Place one order synchronously with ``handler`` and record what it did.
+
+        ``handler(shop, payload)`` calls the steps one after another (default: notebook 01's
+        ``place_order``, saved to :mod:`helpers.sync.lesson`; the one synchronous chain of the
+        course). Every step it calls on this thread adds its span. Then the order's final status
+        is stored (timed: ``status_ms``). Returns an :class:`OrderResult`: ``COMPLETED``; ``FAILED``
+        at the first step that raised (the steps before it keep their effects: nothing is undone);
         or ``REJECTED`` for an invalid order (nothing written).
         """
+        if handler is None:
+            from ..sync.lesson import place_order as handler
+        trace = Trace()
+        self._local.trace = trace
         start = time.perf_counter()
+        failure: ServiceError | None = None
         try:
-            order, first = self.accept_order(payload)
+            handler(self, payload)
         except InvalidOrder as err:
-            spans = [err.span] if err.span else []
-            return OrderResult(None, Status.REJECTED, spans, start, time.perf_counter(), "validate", str(err),
+            return OrderResult(None, Status.REJECTED, trace.spans, start, time.perf_counter(), "validate", str(err),
                                submitted=submitted)
-        run = self.run_steps(order)
-        spans = [first, *run.spans]
-        steps = {"validate": "ok", **run.steps}
-        if run.failed_step is not None:
-            before = time.perf_counter()
-            self.store.set_status(order.order_id, Status.FAILED, steps=steps, failed_step=run.failed_step,
-                                  error=str(run.error))
-            end = time.perf_counter()
-            return OrderResult(order.order_id, Status.FAILED, spans, start, end, run.failed_step, str(run.error),
-                               order, submitted, (end - before) * 1000)
+        except ServiceError as err:
+            failure = err
+        finally:
+            self._local.trace = None
+        order = trace.order
+        if order is None:
+            raise WorkshopError("shop.no_order")
+        steps = {span.step: span.outcome for span in trace.spans}
+        status = Status.COMPLETED if failure is None else Status.FAILED
         before = time.perf_counter()
-        self.store.set_status(order.order_id, Status.COMPLETED, steps=steps)
+        if failure is None:
+            self.store.set_status(order.order_id, status, steps=steps)
+        else:
+            self.store.set_status(order.order_id, status, steps=steps, failed_step=failure.step, error=str(failure))
         end = time.perf_counter()
-        return OrderResult(order.order_id, Status.COMPLETED, spans, start, end, None, None, order, submitted,
-                           (end - before) * 1000)
+        return OrderResult(order.order_id, status, trace.spans, start, end, failure and failure.step,
+                           failure and str(failure), order, submitted, (end - before) * 1000)
 
-    def _safe_place(self, payload: Any, submitted: float | None = None) -> OrderResult:
+    def _safe_place(self, payload: Any, submitted: float | None = None, handler: Handler | None = None) -> OrderResult:
         """place_order_sync that never raises (an unexpected error becomes a FAILED result)."""
         start = time.perf_counter()
         try:
-            return self.place_order_sync(payload, submitted=submitted)
+            return self.place_order_sync(payload, handler=handler, submitted=submitted)
         except Exception as exc:  # e.g. a throttled AWS call: recorded, the run goes on
             return OrderResult(None, Status.FAILED, [], start, time.perf_counter(), "?",
                                f"{type(exc).__name__}: {exc}", submitted=submitted)
 
     # load
     def run_load(
-        self, payloads: Sequence[Any], *, clients: int = 1, progress: bool | str = False
+        self, payloads: Sequence[Any], *, clients: int = 1, progress: bool | str = False,
+        handler: Handler | None = None,
     ) -> LoadResult:
         """``clients`` threads place ``payloads`` as fast as they can (closed loop).
 
         Each client sends its next order as soon as its previous one is answered, like a web
         server with ``clients`` worker threads busy for the whole chain. Results come back in
-        payload order. ``progress`` shows a tqdm bar (a string is its label).
+        payload order. ``progress`` shows a tqdm bar (a string is its label). ``handler``: the
+        order handler to run (see :meth:`place_order_sync`).
         """
         if not isinstance(clients, int) or clients < 1:
             raise WorkshopError("shop.bad_clients", clients=clients)
@@ -296,11 +339,11 @@ class Shop:
         start = time.perf_counter()
         if clients == 1:
             for i, payload in enumerate(payloads):
-                results[i] = self._safe_place(payload)
+                results[i] = self._safe_place(payload, handler=handler)
                 bar.update(1)
         else:
             def one(i: int) -> None:
-                results[i] = self._safe_place(payloads[i])
+                results[i] = self._safe_place(payloads[i], handler=handler)
                 bar.update(1)
 
             with ThreadPoolExecutor(max_workers=clients, thread_name_prefix="client") as pool:
@@ -344,7 +387,7 @@ class Shop:
         bar.close()
         return LoadResult(results, start, end, interval_ms=interval_ms, windows=list(windows))
 
-    def measure_overhead(self, n: int = 3) -> float:
+    def measure_overhead(self, n: int = 3, *, handler: Handler | None = None) -> float:
         """Median real ms an order takes beyond its simulated service time: DynamoDB calls,
         Python, and waking up from each sleep (on a busy machine that is not free).
 
@@ -352,7 +395,7 @@ class Shop:
         current speed and subtracts what the services slept. The honest part of a prediction
         that the profile does not contain.
         """
-        load = self.run_load(self.sample_orders(n + 1), clients=1)
+        load = self.run_load(self.sample_orders(n + 1), clients=1, handler=handler)
         extra = [r.overhead_ms for r in load.results[1:] if r.ok] or [r.overhead_ms for r in load.results]
         return percentile(extra, 50)
 

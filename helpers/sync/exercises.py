@@ -1,138 +1,145 @@
 """Exercises of 01_sync_order (02_sync_bottlenecks's are in :mod:`helpers.sync.exercises_02`).
 
-01: predict a response time, compute it from spans, find what to speed up.
+01: change the order handler, then the checker runs it. ``01.email_later``: the customer does not
+wait for the e-mail. ``01.email_optional``: an e-mail outage does not fail the order.
 
-The checkers need no AWS: they compare with the profile in ``data/service_profile.json`` and
-the current speed factor, or run the learner's function on spans made here.
+Each checker runs the learner's handler on a shop of its own (the notebook's tables, its own
+services: no random failures, no jitter), through the same harness as the notebook
+(:meth:`helpers.shop.Shop.place_order_sync`), and reads the records the order left in DynamoDB.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import threading
 from typing import Any
 
-from ..core.exercises import Wrong, exercise, number
-from ..core.messages import say
-from ..shop import STEPS, Span, load_profile, speed
+from ..core.exercises import Wrong, exercise
+from ..core.messages import WorkshopError, say
+from ..core.sampling import wait_until
+from ..shop import OrderResult, ServiceError, Shop, Status, speed_factor
+from ..shop.shop import Handler
 from . import exercises_02  # noqa: F401  (02's exercises: importing the module registers them)
 
-#: How far a prediction may be from Σ medians × speed: 5 % below (rounding) to 15 % above
-#: (adding the measured DynamoDB overhead, ~10 % of an order, is welcome, not wrong).
-PREDICT_LOW, PREDICT_HIGH = 0.95, 1.15
+#: The checker's speed factor: the e-mail must be slow enough in real time to see who waits for it.
+CHECK_SPEED = 0.2
+#: The checker's e-mail service: a slow provider (shop ms), about 600 ms of real time at CHECK_SPEED.
+EMAIL_MS = 3000.0
+#: How long the checker waits for an e-mail sent in the background (real s).
+EMAIL_WAIT_S = 3.0
+#: The records every completed order leaves before its answer, besides the e-mail.
+BEFORE_ANSWER = ("reservations", "payments", "shipments", "points")
 
 
-def _near(value: float, target: float, rel: float = 0.01) -> bool:
-    """Close enough to recognise a typical mistake (1 %: computed answers, not hand-rounded ones)."""
-    return abs(value - target) <= rel * abs(target) + 0.5
+def _check_shop() -> Shop:
+    """A shop for one check: the notebook's tables (stock back to the catalog's), services at the profile, nothing random."""
+    shop = Shop.create(seed=7)
+    shop.reset(failures=False)
+    shop.set_jitter(False)
+    return shop
 
 
-# --- 01.predict -----------------------------------------------------------------------------
-
-
-def predicted_ms() -> float:
-    """The expected answer: Σ profile medians × speed factor, in real ms."""
-    return sum(p.median_ms for p in load_profile().values()) * speed()
-
-
-@exercise("01.predict", solution_answer=predicted_ms)
-def _check_predict(answer: Any) -> str:
-    got = number(answer, "ex.01.predict.not_number")
-    profile = load_profile()
-    want = predicted_ms()
-    if PREDICT_LOW * want <= got <= PREDICT_HIGH * want:
-        return say("ex.01.predict.ok", got=got, want=want)
-    medians = [p.median_ms for p in profile.values()]
-    factor = speed()
-    if factor != 1 and _near(got, sum(medians)):
-        raise Wrong("ex.01.predict.unscaled", got=got, speed=factor)
-    if _near(got, max(medians) * factor):
-        raise Wrong("ex.01.predict.slowest", got=got)
-    if _near(got, sum(medians) / len(medians) * factor):
-        raise Wrong("ex.01.predict.average", got=got)
-    if _near(got, sum(p.p95_ms for p in profile.values()) * factor):
-        raise Wrong("ex.01.predict.p95", got=got)
-    if factor and _near(got, sum(medians) / factor):
-        raise Wrong("ex.01.predict.divided", got=got, speed=factor)
-    direction = "low" if got < want else "high"
-    raise Wrong("ex.01.predict.off", got=got, direction=direction)
-
-
-# --- 01.total -------------------------------------------------------------------------------
-
-#: Spans of a made-up order the checker feeds to the learner's function (ms after t=1000 s).
-_TOTAL_STEPS_MS = {"validate": 3, "inventory": 12, "payment": 71, "shipping": 24, "email": 36, "points": 8}
-
-
-def example_spans() -> list[Span]:
-    """A made-up order's spans, back to back (what ``result.spans`` looks like)."""
-    spans, t = [], 1000.0
-    for step in STEPS:
-        length = _TOTAL_STEPS_MS[step] / 1000
-        spans.append(Span("ord-example", step, step, t, t + length))
-        t += length
-    return spans
-
-
-def _total_answer() -> Callable[[list[Span]], float]:
-    def response_ms(spans: list[Span]) -> float:
-        return sum(s.duration_ms for s in spans)
-
-    return response_ms
-
-
-@exercise("01.total", solution_answer=_total_answer)
-def _check_total(answer: Any) -> str:
+def _handler(answer: Any, key: str) -> Handler:
     if not callable(answer):
-        raise Wrong("ex.01.total.not_function", kind=type(answer).__name__)
-    spans = example_spans()
-    got = answer(list(spans))
-    if got is Ellipsis or got is None:
-        raise Wrong("ex.01.total.placeholder")
-    got = number(got, "ex.01.total.not_number")
-    want = sum(_TOTAL_STEPS_MS.values())
-    durations = list(_TOTAL_STEPS_MS.values())
-    if abs(got - want) <= 0.5:
-        return say("ex.01.total.ok", want=want)
-    if abs(got - want / 1000) <= 0.001:
-        raise Wrong("ex.01.total.seconds", got=got)
-    if abs(got - max(durations)) <= 0.5:
-        raise Wrong("ex.01.total.slowest", got=got)
-    if abs(got - want / len(durations)) <= 0.5:
-        raise Wrong("ex.01.total.average", got=got)
-    if abs(got - (want - durations[0])) <= 0.5 or abs(got - (want - durations[-1])) <= 0.5:
-        raise Wrong("ex.01.total.missed_step", got=got)
-    raise Wrong("ex.01.total.off", got=got)
+        raise Wrong(key, kind=type(answer).__name__)
+    return answer
 
 
-# --- 01.speedup -----------------------------------------------------------------------------
+def _run(handler: Handler, shop: Shop, start: int) -> OrderResult:
+    """One sample order through the notebook's harness; a handler that accepts nothing gets its sentence."""
+    try:
+        return shop.place_order_sync(shop.sample_orders(1, start=start)[0], handler=handler)
+    except WorkshopError as err:
+        if err.key == "shop.no_order":
+            raise Wrong("ex.01.no_order") from None
+        raise
 
 
-def _speedup_answer() -> tuple[str, float]:
-    profile = load_profile()
-    step = max(profile.values(), key=lambda p: p.median_ms)
-    return step.step, step.median_ms / 2 * speed()
+def _records(shop: Shop, order_id: str | None) -> dict[str, int]:
+    """Records per effect table for one order: ``{"payments": 1, "emails": 0, …}``."""
+    return {kind: counts[order_id] for kind, counts in shop.store.effects([order_id or "?"]).items()}
 
 
-@exercise("01.speedup", solution_answer=_speedup_answer)
-def _check_speedup(answer: Any) -> str:
-    if not isinstance(answer, (tuple, list)) or len(answer) != 2:
-        raise Wrong("ex.01.speedup.shape", got=answer)
-    step, saving = answer
-    profile = load_profile()
-    name = str(step).strip().lower().replace("charge_", "").replace(" service", "")
-    if name not in profile:
-        raise Wrong("ex.01.speedup.unknown", got=step, valid=", ".join(STEPS))
-    best = max(profile.values(), key=lambda p: p.median_ms)
-    if name != best.step:
-        raise Wrong("ex.01.speedup.not_biggest", got=name, got_ms=profile[name].median_ms,
-                    best=best.step, best_ms=best.median_ms)
-    ms = number(saving, "ex.01.speedup.not_number")
-    factor = speed()
-    want = best.median_ms / 2 * factor
-    if abs(ms - want) <= 0.1 * want + 0.5:
-        return say("ex.01.speedup.ok", step=best.step, want=want)
-    if abs(ms - best.median_ms * factor) <= 0.1 * best.median_ms * factor + 0.5:
-        raise Wrong("ex.01.speedup.whole", got=ms)
-    if factor != 1 and abs(ms - best.median_ms / 2) <= 0.1 * best.median_ms / 2:
-        raise Wrong("ex.01.speedup.unscaled", got=ms, speed=factor)
-    raise Wrong("ex.01.speedup.off", got=ms)
+def _missing(records: dict[str, int]) -> list[str]:
+    return [kind for kind in BEFORE_ANSWER if records[kind] != 1]
+
+
+# --- 01.email_later --------------------------------------------------------------------------
+
+
+def _email_later_answer() -> Handler:
+    def place_order_quick(shop, payload):
+        """Like place_order, but the customer does not wait for the e-mail."""
+        order, _ = shop.accept_order(payload)
+        shop.reserve_stock(order)
+        shop.charge_payment(order)
+        shop.create_shipment(order)
+        threading.Thread(target=shop.send_email, args=(order,)).start()  # runs on; the customer does not wait
+        shop.add_points(order)
+        return order
+
+    return place_order_quick
+
+
+@exercise("01.email_later", solution_answer=_email_later_answer)
+def _check_email_later(answer: Any) -> str:
+    handler = _handler(answer, "ex.01.email_later.not_function")
+    shop = _check_shop()
+    shop.configure("email", median_ms=EMAIL_MS)
+    with speed_factor(CHECK_SPEED):
+        email_ms = EMAIL_MS * CHECK_SPEED
+        result = _run(handler, shop, start=3)
+        if result.status != Status.COMPLETED:
+            raise Wrong("ex.01.email_later.not_completed", status=result.status, step=result.failed_step)
+        at_answer = _records(shop, result.order_id)
+        if result.span("email") is not None or result.response_ms >= 0.8 * email_ms:
+            raise Wrong("ex.01.email_later.waits", ms=result.response_ms, email_ms=email_ms)
+        if _missing(at_answer):
+            raise Wrong("ex.01.email_later.missing", kinds=", ".join(_missing(at_answer)))
+        sent = wait_until(lambda: _records(shop, result.order_id)["emails"] >= 1, EMAIL_WAIT_S, poll_s=0.05)
+    if not sent:
+        raise Wrong("ex.01.email_later.no_email", seconds=EMAIL_WAIT_S)
+    if _records(shop, result.order_id)["emails"] > 1:
+        raise Wrong("ex.01.email_later.twice")
+    return say("ex.01.email_later.ok", ms=result.response_ms, email_ms=email_ms)
+
+
+# --- 01.email_optional -----------------------------------------------------------------------
+
+
+def _email_optional_answer() -> Handler:
+    def place_order_tolerant(shop, payload):
+        """Like place_order, but an e-mail failure does not fail the order."""
+        order, _ = shop.accept_order(payload)
+        shop.reserve_stock(order)
+        shop.charge_payment(order)
+        shop.create_shipment(order)
+        try:
+            shop.send_email(order)
+        except ServiceError:
+            pass  # no e-mail this time; the order is still complete
+        shop.add_points(order)
+        return order
+
+    return place_order_tolerant
+
+
+@exercise("01.email_optional", solution_answer=_email_optional_answer)
+def _check_email_optional(answer: Any) -> str:
+    handler = _handler(answer, "ex.01.email_optional.not_function")
+    shop = _check_shop()
+    with speed_factor(0):  # only outcomes matter here
+        with shop.service("email").outage():
+            down = _run(handler, shop, start=4)
+        if down.status != Status.COMPLETED:
+            raise Wrong("ex.01.email_optional.fails", status=down.status, step=down.failed_step)
+        if _missing(_records(shop, down.order_id)):
+            raise Wrong("ex.01.email_optional.skipped", kinds=", ".join(_missing(_records(shop, down.order_id))))
+        up = _run(handler, shop, start=5)
+        if up.status != Status.COMPLETED or _records(shop, up.order_id)["emails"] != 1:
+            raise Wrong("ex.01.email_optional.no_email")
+        with shop.service("payment").outage():
+            unpaid = _run(handler, shop, start=6)
+    if unpaid.status != Status.FAILED or unpaid.failed_step != "payment":
+        raise Wrong("ex.01.email_optional.too_broad", status=unpaid.status)
+    return say("ex.01.email_optional.ok")
+

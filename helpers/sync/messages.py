@@ -6,92 +6,76 @@ A plain dict and no imports: a translator edits text only.
 MESSAGES: dict[str, dict[str, str]] = {
     "en": {
         # 01_sync_order exercises
-        "ex.01.predict.hint": (
-            "In a synchronous chain each step starts when the one before has answered. Add up the "
-            "median_ms of every step in shop.profile, then multiply by speed() to get real ms."
+        "ex.01.no_order": (
+            "Your handler returned without accepting an order. Keep its first step: "
+            "order, _ = shop.accept_order(payload)."
         ),
-        "ex.01.predict.solution": (
-            "my_answer = sum(p.median_ms for p in shop.profile.values()) * speed()\n"
-            "# 765 ms of shop time; at speed 0.2 that is 153 ms of real time"
+        "ex.01.email_later.hint": (
+            "Replace the line shop.send_email(order) with "
+            "threading.Thread(target=shop.send_email, args=(order,)).start(). Pass the method itself as "
+            "target, without calling it, and do not call join()."
         ),
-        "ex.01.predict.not_number": "give the prediction as a number of milliseconds (e.g. 150.0); got {got!r}.",
-        "ex.01.predict.ok": (
-            "you predicted {got:.0f} ms; Σ step medians × speed = {want:.0f} ms. Now compare it with "
-            "the measured median below."
+        "ex.01.email_later.solution": (
+            "The handler starts the e-mail step in a thread and goes on at once. The customer waits for "
+            "five steps, and the e-mail arrives a moment later."
         ),
-        "ex.01.predict.unscaled": (
-            "{got:.0f} ms is the profile at real-life speed; the simulation sleeps latency × speed "
-            "({speed:g}), so multiply by speed()."
+        "ex.01.email_later.not_function": (
+            "Give the function itself, place_order_quick, without calling it; you gave a {kind}."
         ),
-        "ex.01.predict.divided": "{got:.0f} ms: you divided by the speed factor ({speed:g}); multiply by speed() instead.",
-        "ex.01.predict.slowest": (
-            "{got:.0f} ms is only the slowest step. The client waits for every step, one after another: "
-            "add them all up."
+        "ex.01.email_later.not_completed": (
+            "The order ended {status} at step {step}. Keep every step of place_order, and only change "
+            "how the e-mail is sent."
         ),
-        "ex.01.predict.average": (
-            "{got:.0f} ms is the average step. The client waits for all six steps in a row: add them up "
-            "instead of averaging."
+        "ex.01.email_later.waits": (
+            "The customer still waits for the e-mail: the answer took {ms:.0f} ms, and the e-mail alone "
+            "takes {email_ms:.0f} ms in this check. Start shop.send_email in a thread, and do not call join()."
         ),
-        "ex.01.predict.p95": (
-            "{got:.0f} ms adds up the p95 latencies: that would be an order where every step is slow at "
-            "once. For a typical order, add up the medians."
+        "ex.01.email_later.missing": (
+            "The answer came before these records were written: {kinds}. Only the e-mail may run after "
+            "the answer; call the other steps as before."
         ),
-        "ex.01.predict.off": (
-            "{got:.0f} ms is too {direction}. Add up median_ms of all six steps in shop.profile and "
-            "multiply by speed()."
+        "ex.01.email_later.no_email": (
+            "The customer got a fast answer, but no e-mail arrived within {seconds:g} s. Start "
+            "shop.send_email(order) in the background instead of removing it."
         ),
-        "ex.01.total.hint": (
-            "Each span has .duration_ms (and .start / .end in seconds). The steps run one after "
-            "another, so the order's time is what they add up to."
+        "ex.01.email_later.twice": (
+            "The e-mail was sent twice. Start it in a thread, and remove the call that waits for it."
         ),
-        "ex.01.total.solution": (
-            "def response_ms(spans):\n"
-            "    return sum(s.duration_ms for s in spans)\n"
-            "# or: (spans[-1].end - spans[0].start) * 1000"
+        "ex.01.email_later.ok": (
+            "The answer took {ms:.0f} ms and did not wait for the e-mail ({email_ms:.0f} ms in this check). "
+            "The e-mail still arrived a moment later."
         ),
-        "ex.01.total.ok": (
-            "{want:.0f} ms: the six spans add up to the response time, because each step starts when "
-            "the previous one has answered."
+        "ex.01.email_optional.hint": (
+            "Put only shop.send_email(order) in a try block, and catch ServiceError there. Leave the "
+            "other steps outside the try block, so that their failures still fail the order."
         ),
-        "ex.01.total.not_function": (
-            "the answer must be your function itself (response_ms, without calling it); got a {kind}."
+        "ex.01.email_optional.solution": (
+            "Only the e-mail step is in a try block. Its failure is caught, so the order completes without "
+            "an e-mail. A failure of any other step still fails the order."
         ),
-        "ex.01.total.placeholder": "your function still returns `...`: replace it with the calculation.",
-        "ex.01.total.not_number": "your function must return a number of milliseconds; it returned {got!r}.",
-        "ex.01.total.seconds": (
-            "{got:.3f} looks like seconds: .start and .end are seconds, so multiply by 1000 "
-            "(or add up .duration_ms, which is already in ms)."
+        "ex.01.email_optional.not_function": (
+            "Give the function itself, place_order_tolerant, without calling it; you gave a {kind}."
         ),
-        "ex.01.total.slowest": "{got:.0f} ms is the slowest span alone; the order waits for all of them, one after another.",
-        "ex.01.total.average": "{got:.0f} ms is the average span; the order waits for all of them: add them up.",
-        "ex.01.total.missed_step": "{got:.0f} ms misses one step: include every span, from validate to points.",
-        "ex.01.total.off": (
-            "your function returned {got:.1f} ms for an order whose six steps add up to more; "
-            "add up s.duration_ms over every span."
+        "ex.01.email_optional.fails": (
+            "With the e-mail service down, the order ended {status} at step {step}. Catch the ServiceError "
+            "of the e-mail step, and go on with the next step."
         ),
-        "ex.01.speedup.hint": (
-            "The step with the largest median saves the most. Twice as fast means it takes half as long: "
-            "the order saves half of that step's median, × speed() in real ms."
+        "ex.01.email_optional.skipped": (
+            "With the e-mail service down, the order completed without these records: {kinds}. After the "
+            "e-mail fails, the steps after it must still run."
         ),
-        "ex.01.speedup.solution": (
-            "best = max(shop.profile.values(), key=lambda p: p.median_ms)   # payment, 350 ms\n"
-            "my_answer = (best.step, best.median_ms / 2 * speed())           # ('payment', 35.0) at speed 0.2"
+        "ex.01.email_optional.no_email": (
+            "With the e-mail service up, your handler sent no e-mail. Keep calling shop.send_email(order); "
+            "only catch its failure."
         ),
-        "ex.01.speedup.shape": "give a pair (step name, milliseconds saved), e.g. ('inventory', 6.0); got {got!r}.",
-        "ex.01.speedup.unknown": "{got!r} is not a step; choose one of: {valid}.",
-        "ex.01.speedup.not_biggest": (
-            "making {got} (median {got_ms:.0f} ms) twice as fast saves less than {best} "
-            "(median {best_ms:.0f} ms): speed up the step that takes longest."
+        "ex.01.email_optional.too_broad": (
+            "With the payment service down, the order ended {status} instead of FAILED at payment. Catch "
+            "failures of the e-mail step only; an order without payment must fail."
         ),
-        "ex.01.speedup.not_number": "the second value must be the milliseconds saved, a number; got {got!r}.",
-        "ex.01.speedup.ok": (
-            "{step} twice as fast saves {want:.0f} ms per order (real ms at this speed) — and every other step still adds up."
+        "ex.01.email_optional.ok": (
+            "An e-mail outage no longer fails the order, and a payment outage still does. The handler now "
+            "decides which steps the order needs."
         ),
-        "ex.01.speedup.whole": (
-            "{got:.0f} ms would remove the step entirely; twice as fast still takes half the time, so it saves half."
-        ),
-        "ex.01.speedup.unscaled": "{got:.0f} ms is shop time; multiply by speed() ({speed:g}) for real ms.",
-        "ex.01.speedup.off": "{got:.0f} ms is not what one order saves; it is half the step's median × speed().",
         # 02_sync_bottlenecks exercises
         "ex.02.respond.hint": (
             "Ask two questions for each situation. Is anyone hurt by it today? If not, revisit the "
@@ -179,6 +163,24 @@ MESSAGES: dict[str, dict[str, str]] = {
             "time_calls needs the function to call with each payload (for example accept_order, without "
             "brackets); got a {kind}."
         ),
+        # 01_sync_order figures (helpers/sync/plots.py)
+        "sync.fig.speed_note": "speed ×{speed:g}",
+        "sync.fig.timeline.empty": "No spans to draw",
+        "sync.fig.timeline.x": "time since the order arrived (ms, measured; {note})",
+        "sync.fig.timeline.y": "step (service)",
+        "sync.fig.timeline.response": "response {ms:.0f} ms",
+        "sync.fig.timeline.predicted": "predicted {ms:.0f} ms",
+        "sync.fig.timeline.title": "One order, step by step: what the customer waits for",
+        "sync.fig.stacked.failed": "{status} at {step}",
+        "sync.fig.stacked.order": "order {n}",
+        "sync.fig.stacked.x": "time spent in each step, stacked (ms, measured; {note})",
+        "sync.fig.stacked.y": "order",
+        "sync.fig.stacked.title": "{n} orders: each takes the sum of its steps",
+        "sync.fig.responses.percentile": "p{q} = {ms:.0f} ms",
+        "sync.fig.responses.predicted": "predicted = {ms:.0f} ms",
+        "sync.fig.responses.x": "response time (ms, measured; {note})",
+        "sync.fig.responses.y": "orders (count)",
+        "sync.fig.responses.title": "Response times of {n} synchronous orders",
         # 02_sync_bottlenecks figures (helpers/sync/plots_02.py)
         "sync.fig.response_y": "response time (ms, measured; speed ×{speed:g})",
         "sync.fig.sweep.x": "{step} median latency in the profile (ms at speed 1)",

@@ -19,6 +19,7 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 from matplotlib.ticker import MaxNLocator
 
+from ..core.messages import say
 from ..shop import STEPS, LoadResult, OrderResult, Span, percentile, speed
 
 #: One colour per step, the same in every figure.
@@ -51,7 +52,7 @@ def _axes(ax: Any = None, *, size: tuple[float, float] = (9, 3.6)) -> tuple[Figu
 
 
 def _speed_note() -> str:
-    return f"speed ×{speed():g}"
+    return say("sync.fig.speed_note", speed=speed())
 
 
 def timeline(
@@ -68,8 +69,8 @@ def timeline(
     spans = list(result.spans if isinstance(result, OrderResult) else result)
     fig, ax = _axes(ax)
     if not spans:
-        ax.set_title(title or "No spans to draw")
-        ax.set_xlabel("time since the order arrived (ms, measured)")
+        ax.set_title(title or say("sync.fig.timeline.empty"))
+        ax.set_xlabel(say("sync.fig.timeline.x", note=_speed_note()))
         return fig
     t0 = min(s.start for s in spans)
     if isinstance(result, OrderResult):
@@ -89,18 +90,20 @@ def timeline(
     # the two vertical lines get their labels in the free row on top: the later one to its right
     later_is_total = predicted_ms is None or total >= predicted_ms
     ax.axvline(total, color="black", linewidth=1.5)
-    ax.text(total, -0.85, f" response {total:.0f} ms " if later_is_total else f"response {total:.0f} ms ",
+    response = say("sync.fig.timeline.response", ms=total)
+    ax.text(total, -0.85, f" {response} " if later_is_total else f"{response} ",
             fontsize=9, fontweight="bold", va="center", ha="left" if later_is_total else "right")
     if predicted_ms is not None:
         ax.axvline(predicted_ms, color="#444444", linestyle="--", linewidth=1.2)
-        ax.text(predicted_ms, -0.85, f"predicted {predicted_ms:.0f} ms " if later_is_total else f" predicted {predicted_ms:.0f} ms",
+        predicted = say("sync.fig.timeline.predicted", ms=predicted_ms)
+        ax.text(predicted_ms, -0.85, f"{predicted} " if later_is_total else f" {predicted}",
                 fontsize=8, color="#444444", va="center", ha="right" if later_is_total else "left")
     ax.set_yticks(range(len(order)), labels, fontsize=8)
     ax.set_ylim(len(spans) - 0.4, -1.35)
     ax.set_xlim(0, max(total, predicted_ms or 0) * 1.22)
-    ax.set_xlabel(f"time since the order arrived (ms, measured; {_speed_note()})")
-    ax.set_ylabel("step (service)")
-    ax.set_title(title or "One synchronous order: each step waits for the one before")
+    ax.set_xlabel(say("sync.fig.timeline.x", note=_speed_note()))
+    ax.set_ylabel(say("sync.fig.timeline.y"))
+    ax.set_title(title or say("sync.fig.timeline.title"))
     ax.grid(axis="x", alpha=0.3)
     return fig
 
@@ -117,14 +120,15 @@ def stacked_orders(results: Sequence[OrderResult] | LoadResult, *, title: str | 
                     hatch=None if span.ok else "//")
             left += span.duration_ms
         if not res.ok:
-            ax.text(left, row, f"  {res.status} at {res.failed_step}", va="center", fontsize=7, color="#c44e52")
-    ax.set_yticks(range(len(rows)), [f"order {i + 1}" for i in range(len(rows))], fontsize=7)
+            ax.text(left, row, "  " + say("sync.fig.stacked.failed", status=res.status, step=res.failed_step),
+                    va="center", fontsize=7, color="#c44e52")
+    ax.set_yticks(range(len(rows)), [say("sync.fig.stacked.order", n=i + 1) for i in range(len(rows))], fontsize=7)
     ax.invert_yaxis()
     ax.legend(handles=[Patch(color=STEP_COLORS[s], label=s) for s in STEPS], ncols=6, fontsize=8,
               loc="upper center", bbox_to_anchor=(0.5, -0.18 if len(rows) < 12 else -0.08), frameon=False)
-    ax.set_xlabel(f"time spent in each step, stacked (ms, measured; {_speed_note()})")
-    ax.set_ylabel("order")
-    ax.set_title(title or "Every order takes the sum of its steps")
+    ax.set_xlabel(say("sync.fig.stacked.x", note=_speed_note()))
+    ax.set_ylabel(say("sync.fig.stacked.y"))
+    ax.set_title(title or say("sync.fig.stacked.title", n=len(rows)))
     ax.grid(axis="x", alpha=0.3)
     return fig
 
@@ -146,32 +150,14 @@ def response_times(
     ax.hist(times, bins=bins, color="#4c72b0", edgecolor="white")
     for q, style in ((50, "-"), (95, ":")):
         value = percentile(times, q)
-        ax.axvline(value, color="black", linestyle=style, linewidth=1.4, label=f"p{q} = {value:.0f} ms")
+        ax.axvline(value, color="black", linestyle=style, linewidth=1.4,
+                   label=say("sync.fig.responses.percentile", q=q, ms=value))
     if predicted_ms is not None:
-        ax.axvline(predicted_ms, color="#dd8452", linestyle="--", linewidth=1.6, label=f"predicted = {predicted_ms:.0f} ms")
+        ax.axvline(predicted_ms, color="#dd8452", linestyle="--", linewidth=1.6,
+                   label=say("sync.fig.responses.predicted", ms=predicted_ms))
     ax.legend(fontsize=8)
-    ax.set_xlabel(f"response time (ms, measured; {_speed_note()})")
-    ax.set_ylabel("orders (count)")
+    ax.set_xlabel(say("sync.fig.responses.x", note=_speed_note()))
+    ax.set_ylabel(say("sync.fig.responses.y"))
     ax.yaxis.set_major_locator(MaxNLocator(integer=True))
-    ax.set_title(title or f"Response times of {len(times)} orders")
-    return fig
-
-
-def step_means(results: Sequence[OrderResult] | LoadResult, *, title: str | None = None, ax: Any = None) -> Figure:
-    """Mean measured time per step over completed orders: where the response time goes."""
-    rows = [r for r in (results.results if isinstance(results, LoadResult) else results) if r.ok]
-    fig, ax = _axes(ax, size=(8, 3.2))
-    means = []
-    for step in STEPS:
-        durations = [s.duration_ms for r in rows for s in r.spans if s.step == step]
-        means.append(sum(durations) / len(durations) if durations else 0.0)
-    ax.barh(range(len(STEPS)), means, color=[STEP_COLORS[s] for s in STEPS])
-    for i, m in enumerate(means):
-        ax.text(m, i, f" {m:.0f} ms", va="center", fontsize=8)
-    ax.set_yticks(range(len(STEPS)), STEPS)
-    ax.invert_yaxis()
-    ax.set_xlim(0, max(means + [1]) * 1.2)
-    ax.set_xlabel(f"mean time in the step (ms, measured; {_speed_note()})")
-    ax.set_ylabel("step")
-    ax.set_title(title or f"Where the time goes ({len(rows)} completed orders)")
+    ax.set_title(title or say("sync.fig.responses.title", n=len(times)))
     return fig
