@@ -9,7 +9,7 @@ import pytest
 from helpers.core.exercises import evaluate, solution_answer
 
 
-@pytest.mark.parametrize("name", ["03.visibility", "03.record_fn", "03.batch_calls"])
+@pytest.mark.parametrize("name", ["03.visibility", "03.backlog", "03.record_fn"])
 def test_the_solution_is_right(name):
     ok, sentence = evaluate(name, solution_answer(name))
     assert ok, sentence
@@ -51,10 +51,10 @@ def everything(record):
 @pytest.mark.parametrize(
     ("answer", "words"),
     [
-        (swallow, "let the error escape"),
+        (swallow, "Let the error escape"),
         (only_json, "quantity 0"),
         (everything, "good message(s) were reported as failed"),
-        ("def f(record): ...", "give a function"),
+        ("def f(record): ...", "Give a function"),
     ],
 )
 def test_record_fn_wrong_answers_get_a_reason(answer, words):
@@ -64,8 +64,12 @@ def test_record_fn_wrong_answers_get_a_reason(answer, words):
 
 @pytest.mark.parametrize(
     ("answer", "words"),
-    [(750, "one call per message"), (25, "only one operation"), (74, "is not it"), ("75", "whole number")],
+    [("a", "not the limit"), ("c", "processed twice"), ("d", "FIFO"), ("e", "one letter"), (2, "one letter")],
 )
-def test_batch_calls_wrong_answers_get_a_reason(answer, words):
-    ok, sentence = evaluate("03.batch_calls", answer)
+def test_backlog_wrong_answers_get_a_reason(answer, words):
+    ok, sentence = evaluate("03.backlog", answer)
     assert not ok and words in sentence
+
+
+def test_backlog_accepts_the_letter_however_it_is_typed():
+    assert evaluate("03.backlog", " B ")[0]

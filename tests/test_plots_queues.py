@@ -22,7 +22,6 @@ from helpers.queues.sqs_lab import (  # noqa: E402
     FifoResult,
     PollingResult,
     PollingRun,
-    VisibilityResult,
 )
 from helpers.shop import LoadResult, OrderResult  # noqa: E402
 
@@ -40,8 +39,6 @@ def _async_run(n: int = 4) -> AsyncRun:
 def _figures():
     sync = LoadResult([OrderResult(f"s{i}", "COMPLETED", [], 0.0, 0.1 + i * 0.01) for i in range(4)], 0.0, 1.0)
     yield "sync_vs_async", pq.sync_vs_async(SyncVsAsync(sync, _async_run()))
-    deliveries = [Delivery(0.0, "order-1", 1, "lab", "crashed"), Delivery(1.0, "order-1", 2, "lab", "ok")]
-    yield "visibility", pq.visibility(VisibilityResult(1, deliveries, _depth()))
     runs = [AtLeastOnceRun(vt, 1.5, 1, [Delivery(0.5, "order-1", 1, "A-slow", "ok")]) for vt in (1, 3)]
     yield "at_least_once", pq.at_least_once(AtLeastOnceResult(runs))
     stats = WorkerStats(received=3, empty_receives=100, receives=103)
@@ -50,6 +47,7 @@ def _figures():
     batched = BatchingRun("batches of 10", 10, {"SendMessageBatch": 1, "ReceiveMessage": 1, "DeleteMessageBatch": 1}, 0.1)
     yield "batching", pq.batching(BatchingResult(single, batched))
     yield "scaling", pq.scaling([ScalingRun(1, 4, _async_run()), ScalingRun(4, 4, _async_run())])
+    yield "sale_backlog", pq.sale_backlog()
 
 
 @pytest.mark.parametrize(("name", "fig"), list(_figures()), ids=lambda v: v if isinstance(v, str) else "")
@@ -64,6 +62,14 @@ def test_every_axis_has_a_title_and_labels_with_units(name, fig):
 def test_fifo_table_shows_every_group_and_the_copies():
     result = FifoResult(["alice", "bob"], 2, ("alice", 1),
                         {"standard": {"alice": [2, 1], "bob": [1, 2]}, "fifo": {"alice": [1, 2], "bob": [1, 2]}},
-                        {"standard": 2, "fifo": 1}, True, "moto")
+                        {"standard": 2, "fifo": 1}, True, "moto", ["a note on moto"])
     table = pq.fifo_table(result)
-    assert "alice" in table and "[2, 1]" in table and "standard 2, FIFO 1" in table
+    assert "alice" in table and "[2, 1]" in table and "standard 2, FIFO 1" in table and "a note on moto" in table
+
+
+def test_the_sale_chart_shows_the_queue_growing_while_the_workers_stay_at_their_limit():
+    fig = pq.sale_backlog()
+    waiting, in_flight, api = (ax.lines[0].get_ydata() for ax in fig.axes)
+    assert waiting[-1] > waiting[1] > waiting[0] == 0  # arrivals beat the workers: the queue only grows
+    assert set(in_flight) == {pq.SALE_MAX_WORKERS} and set(api) == {pq.SALE_ACCEPT_MS}
+    plt.close(fig)

@@ -1,32 +1,19 @@
-"""The consumer-semantics demos of 03_queues: each one measures what the notebook claims."""
+"""The consumer demos of 03_queues: each one measures what the notebook claims, with the learner's receive call."""
 
 from __future__ import annotations
 
-import json
 import threading
 
 import pytest
 
-from helpers.core import resources
-from helpers.core.backend import client
 from helpers.core.workers import join_retiring
 from helpers.queues import sqs_lab
+from helpers.queues.lesson import receive_messages
 
 
 @pytest.fixture(scope="module")
 def prefix(module_own_prefix):
     yield module_own_prefix
-
-
-def test_a_crashed_message_comes_back_after_the_visibility_timeout_with_count_2(prefix):
-    # a leftover of an interrupted earlier run must not confuse the demo
-    url = resources.ensure_queue("lab-visibility", visibility_timeout=1)
-    client("sqs").send_message(QueueUrl=url, MessageBody=json.dumps({"run": "old", "label": "stale"}))
-    result = sqs_lab.visibility_timeout_demo(visibility_timeout_s=1)
-    assert result.receive_counts == [1, 2]
-    assert [d.outcome for d in result.deliveries] == ["crashed", "ok"]
-    assert result.gap_s >= 0.8  # hidden for (about) the whole timeout, not redelivered at once
-    assert max(result.depth.in_flight) == 1 and result.depth.total[-1] == 0
 
 
 def test_processing_longer_than_the_visibility_timeout_delivers_twice(prefix):
@@ -64,3 +51,30 @@ def test_fifo_keeps_each_groups_order_and_drops_the_duplicate(prefix):
     assert result.copies == {"standard": 2, "fifo": 1}
     assert result.resend_after_delete_kept  # moto: dedup only against queued messages (AWS: 5 minutes)
     assert any("5 minutes" in note for note in result.notes)
+
+
+def counting(calls: list[dict]):
+    """The lesson's receive_messages, recording the settings each demo asked for."""
+
+    def receive(queue_url, **settings):
+        calls.append(settings)
+        return receive_messages(queue_url, **settings)
+
+    return receive
+
+
+def test_every_demo_receives_with_the_notebooks_function_and_its_settings(prefix):
+    calls: list[dict] = []
+    result = sqs_lab.at_least_once_demo(counting(calls), visibility_timeouts=(1,), processing_s=1.5, n_messages=3)
+    assert result.run(1).duplicates == 3
+    assert calls and {c["visibility_timeout"] for c in calls} == {1}  # the demo's timeout, on the receive call
+    calls.clear()
+    poll = sqs_lab.polling_demo(counting(calls), duration_s=1.0, long_wait_s=1, n_messages=2)
+    assert {c["wait_s"] for c in calls} == {0, 1} and poll.long.stats.received == 2
+    calls.clear()
+    bat = sqs_lab.batching_demo(counting(calls), n=20)
+    assert {c["max_messages"] for c in calls} == {1, 10} and bat.batched.calls["ReceiveMessage"] == 2
+    calls.clear()
+    fifo = sqs_lab.fifo_demo(counting(calls))
+    assert {c["max_messages"] for c in calls} == {1} and fifo.in_order("fifo")
+    join_retiring()

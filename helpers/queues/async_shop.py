@@ -1,18 +1,12 @@
-"""The order API, asynchronous: *accept* now (validate, store, enqueue, answer 202), *execute* later.
+"""The harness around notebook 03's accept handler and worker: run them, and measure them.
 
-The webinar's second API: API Gateway → Lambda (accept) → SQS ``…-claim-queue`` → Lambda
-(execute) → DynamoDB. Here:
-
-* :meth:`AsyncShop.accept_order` validates the payload (the domain's ``validate`` step), stores
-  the order with status ``ACCEPTED``, sends it to the orders queue and returns at once with the
-  order id: the HTTP analogue is ``202 Accepted``. An invalid order is answered ``400`` with one
-  sentence, and nothing is stored or sent.
-* :meth:`AsyncShop.process_record` is the worker's per-record function: it rebuilds the order
-  from the message and runs the remaining steps (inventory → payment → shipping → e-mail →
-  points, the domain's own step functions), then sets the status to ``COMPLETED`` (or
-  ``FAILED`` with the step that failed). :attr:`AsyncShop.handler` wraps it with Powertools'
-  batch utilities: that is the function you would deploy as the worker Lambda.
-* :meth:`AsyncShop.status` reads the status back, as a client would poll ``GET /orders/{id}``.
+The lesson's code lives in the notebook and is saved to :mod:`helpers.queues.lesson`:
+``accept_order(payload, table_name=, queue_url=) -> (body, status)`` (validate → store
+``ACCEPTED`` → ``SendMessage`` → 202) and ``process_record(record, shop=)`` (the worker's
+per-record function). :class:`AsyncShop` takes those functions (the notebook passes its own;
+left out, the saved ones) and adds what the measurements need: the time of every answer
+(:class:`~helpers.shop.Accepted`), when each order finished, a pool of Lambda-like workers, and
+reading an order's status back.
 
 :func:`compare_sync_async` runs the webinar's demo (the same orders both ways) and
 :func:`scaling_run` the "workers scale independently of acceptance" measurement.
@@ -21,45 +15,48 @@ The webinar's second API: API Gateway → Lambda (accept) → SQS ``…-claim-qu
 from __future__ import annotations
 
 import contextlib
+import json
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..core.backend import client
 from ..core.display import progress_bar
 from ..core.messages import WorkshopError
 from ..core.resources import ensure_queue, purge, queue_depth
 from ..core.sampling import DepthSampler, DepthSeries, wait_until
 from ..core.workers import Handler, WorkerPool, WorkerStats, batch_handler
-from ..shop import (
-    Accepted,
-    InvalidOrder,
-    LoadResult,
-    Order,
-    Shop,
-    Status,
-    percentile,
-    speed_factor,
-)
+from ..shop import Accepted, LoadResult, Shop, Status, percentile, speed_factor
+from . import lesson
 
-ORDERS_QUEUE = "orders"
+#: ``accept(payload, *, table_name, queue_url) -> (body, HTTP status)``: the notebook's ``accept_order``.
+AcceptFn = Callable[..., tuple[dict[str, Any], int]]
+#: ``record_fn(record, shop=...) -> status``: the notebook's ``process_record``.
+RecordFn = Callable[..., Any]
+
+
+class RetryLater(WorkshopError):
+    """A step failed and the shop retries: the record fails, so its message comes back."""
 
 
 class AsyncShop:
-    """Accept orders into a queue; workers execute them. Wraps a domain :class:`~helpers.shop.Shop`.
+    """The notebook's accept handler and record function, run against one shop and one queue.
 
-    ``retry_failures=False`` (the default here): a failed step marks the order ``FAILED`` and the
-    message is done, as the synchronous API would answer. ``True``: the record fails, so the
-    message comes back after the visibility timeout and the whole chain is tried again
+    ``accept`` and ``record_fn`` default to the saved lesson (:mod:`helpers.queues.lesson`).
+    ``retry_failures=False`` (the default): a failed step leaves the order ``FAILED`` and the
+    message is done, as the synchronous API would answer. ``True``: the record fails as well, so
+    the message comes back after the visibility timeout and the whole chain is tried again
     (at-least-once: the steps before the failure run twice; notebook 05 deals with that).
     A message that is not an order (a poison message) always fails its record.
     """
 
-    def __init__(self, shop: Shop, queue_url: str, *, retry_failures: bool = False) -> None:
+    def __init__(self, shop: Shop, queue_url: str, *, accept: AcceptFn | None = None,
+                 record_fn: RecordFn | None = None, retry_failures: bool = False) -> None:
         self.shop = shop
         self.queue_url = queue_url
+        self.accept = accept or lesson.accept_order
+        self.record_fn = record_fn or lesson.process_record
         self.retry_failures = retry_failures
         self._lock = threading.Lock()
         #: order id → time.perf_counter() when a worker finished it (COMPLETED or FAILED)
@@ -68,38 +65,27 @@ class AsyncShop:
         self.final_status: dict[str, str] = {}
 
     @classmethod
-    def create(
-        cls,
-        shop: Shop | None = None,
-        *,
-        queue: str = ORDERS_QUEUE,
-        visibility_timeout: int = 30,
-        retry_failures: bool = False,
-    ) -> AsyncShop:
+    def create(cls, shop: Shop | None = None, *, queue: str = lesson.ORDERS_QUEUE, visibility_timeout: int = 30,
+               **options: Any) -> AsyncShop:
         """The shop (``Shop.create()`` if none given) plus its orders queue ``<prefix>-orders``.
 
         The queue is created or reused, and emptied of visible messages, so "Run All" twice
-        starts from the same place.
+        starts from the same place. ``options`` go to the constructor.
         """
         shop = shop or Shop.create()
         url = ensure_queue(queue, visibility_timeout=visibility_timeout)
         purge(url)
-        return cls(shop, url, retry_failures=retry_failures)
+        return cls(shop, url, **options)
 
     # --- accept -----------------------------------------------------------------------------
     def accept_order(self, payload: Any) -> Accepted:
-        """Validate → store (``ACCEPTED``) → ``SendMessage`` → answer. Never raises for a bad order."""
+        """Call the accept handler on ``payload`` and time its answer (202, or 400 for a bad order)."""
         start = time.perf_counter()
-        try:
-            order, _span = self.shop.accept_order(payload)
-        except InvalidOrder as err:  # 400: nothing stored, nothing sent
-            return Accepted(None, Status.REJECTED, start, time.perf_counter(), str(err))
-        client("sqs").send_message(
-            QueueUrl=self.queue_url,
-            MessageBody=order.to_json(),
-            MessageAttributes={"order_id": {"DataType": "String", "StringValue": order.order_id}},
-        )
-        return Accepted(order.order_id, Status.ACCEPTED, start, time.perf_counter())
+        body, status = self.accept(payload, table_name=self.shop.store.tables["orders"], queue_url=self.queue_url)
+        end = time.perf_counter()
+        if status == 202:
+            return Accepted(body["order_id"], Status.ACCEPTED, start, end)
+        return Accepted(None, Status.REJECTED, start, end, str(body.get("error", body)))
 
     def accept_many(self, payloads: Sequence[Any]) -> list[Accepted]:
         """Accept ``payloads`` one after another (one client), as fast as the API answers."""
@@ -107,24 +93,16 @@ class AsyncShop:
 
     # --- execute ----------------------------------------------------------------------------
     def process_record(self, record: Any) -> str:
-        """Run the downstream steps for one queued order (a Powertools ``SQSRecord``); return its status.
+        """The record function on this shop; notes when the order finished. Raises as it does.
 
-        Raises (so only this record fails and comes back) for a poison message, and for a failed
-        step when ``retry_failures`` is on.
+        With ``retry_failures``, a ``FAILED`` order fails the record too (:class:`RetryLater`).
         """
-        order = Order.from_json(record.body)  # InvalidOrder for a poison message: the record fails
-        run = self.shop.run_steps(order)
-        steps = {"validate": "ok", **run.steps}
-        if run.error is not None:
-            if self.retry_failures:
-                raise run.error
-            self.shop.store.set_status(order.order_id, Status.FAILED, steps=steps, failed_step=run.failed_step,
-                                       error=str(run.error))
-            self._finish(order.order_id, Status.FAILED)
-            return Status.FAILED
-        self.shop.store.set_status(order.order_id, Status.COMPLETED, steps=steps)
-        self._finish(order.order_id, Status.COMPLETED)
-        return Status.COMPLETED
+        status = str(self.record_fn(record, shop=self.shop) or Status.COMPLETED)
+        order_id = str(json.loads(record.body)["order_id"])
+        if status == Status.FAILED and self.retry_failures:
+            raise RetryLater("async.retry_later", order_id=order_id)
+        self._finish(order_id, status)
+        return status
 
     def _finish(self, order_id: str, status: str) -> None:
         with self._lock:
@@ -133,7 +111,7 @@ class AsyncShop:
 
     @property
     def handler(self) -> Handler:
-        """The worker Lambda's handler: Powertools batch processing around :meth:`process_record`."""
+        """The worker's handler: Powertools batch processing around :meth:`process_record`."""
         return batch_handler(self.process_record)
 
     def pool(self, workers: int = 2, **worker_kwargs: Any) -> WorkerPool:

@@ -1,13 +1,12 @@
-"""Exercises of 03_queues: a visibility timeout, a record function with partial failures, batch arithmetic.
+"""Exercises of 03_queues: a visibility timeout, a queue-depth chart, a record function with partial failures.
 
-The numbers each statement gives are constants here, so the notebook text and the checker
-cannot drift apart.
+The numbers each statement gives are constants here (or in :mod:`helpers.queues.plots` for the
+chart), so the notebook text and the checker cannot drift apart.
 """
 
 from __future__ import annotations
 
 import json
-import math
 from typing import Any
 
 from ..core.exercises import Wrong, exercise, number
@@ -17,19 +16,17 @@ from ..core.workers import batch_handler, fake_sqs_event
 
 #: 03.visibility: the worker Lambda's timeout, in seconds.
 FUNCTION_TIMEOUT_S = 30
-#: AWS: set the queue's visibility timeout to at least six times the function timeout.
-#: 03.batch_calls: orders to send, receive and delete.
-BATCH_ORDERS = 250
 
 
 # --- 03.visibility -------------------------------------------------------------------------------
 
 
-def _visibility_answer() -> int:
-    return LAMBDA_VISIBILITY_FACTOR * FUNCTION_TIMEOUT_S
+def visibility_timeout_for(function_timeout_s: int = FUNCTION_TIMEOUT_S) -> int:
+    """AWS's recommendation for a queue that triggers a Lambda function: six times its timeout."""
+    return LAMBDA_VISIBILITY_FACTOR * function_timeout_s  # 6 × 30 s = 180 s
 
 
-@exercise("03.visibility", solution_answer=_visibility_answer)
+@exercise("03.visibility", solution_answer=visibility_timeout_for)
 def _check_visibility(answer: Any) -> str:
     seconds = number(answer, "ex.03.visibility.not_number")
     if seconds != int(seconds):
@@ -41,6 +38,27 @@ def _check_visibility(answer: Any) -> str:
     if seconds > SQS_MAX_VISIBILITY_S:
         raise Wrong("ex.03.visibility.too_long", got=int(seconds))
     return say("ex.03.visibility.ok", got=int(seconds), timeout=FUNCTION_TIMEOUT_S)
+
+
+# --- 03.backlog ----------------------------------------------------------------------------------
+
+#: The choices of 03.backlog; the sentence for each is ``ex.03.backlog.<letter>``.
+BACKLOG_CHOICES = ("a", "b", "c", "d")
+
+
+def what_to_change() -> str:
+    """The queue grows while the workers in flight stay at their limit and the API is fast: add workers."""
+    return "b"  # raise the trigger's maximum concurrency, so more workers drain the queue
+
+
+@exercise("03.backlog", solution_answer=what_to_change)
+def _check_backlog(answer: Any) -> str:
+    choice = answer.strip().lower() if isinstance(answer, str) else answer
+    if choice not in BACKLOG_CHOICES:
+        raise Wrong("ex.03.backlog.not_a_choice", got=answer)
+    if choice != what_to_change():
+        raise Wrong(f"ex.03.backlog.{choice}")
+    return say("ex.03.backlog.ok")
 
 
 # --- 03.record_fn --------------------------------------------------------------------------------
@@ -57,16 +75,18 @@ RECORD_FN_BODIES: list[str] = [
 RECORD_FN_BAD = {"m1": "quantity 0", "m2": "not JSON", "m4": "quantity -3"}
 
 
-def _record_fn_answer() -> Any:
-    def record_fn(record: Any) -> None:
-        order = json.loads(record.body)  # not JSON → raises → this record fails
+def record_fn_answer() -> Any:
+    """One answer: ``my_record_fn`` as the notebook's cell has it."""
+
+    def my_record_fn(record):
+        order = json.loads(record.body)  # not JSON: raises, so this record fails
         if order["quantity"] < 1:
-            raise ValueError(f"order {order['order_id']}: quantity must be at least 1")
+            raise ValueError(f"order {order['order_id']}: the quantity must be at least 1")
 
-    return record_fn
+    return my_record_fn
 
 
-@exercise("03.record_fn", solution_answer=_record_fn_answer)
+@exercise("03.record_fn", solution_answer=record_fn_answer)
 def _check_record_fn(answer: Any) -> str:
     if not callable(answer):
         raise Wrong("ex.03.record_fn.not_function", kind=type(answer).__name__)
@@ -81,24 +101,3 @@ def _check_record_fn(answer: Any) -> str:
     if wrongly:
         raise Wrong("ex.03.record_fn.too_many", n=len(wrongly))
     return say("ex.03.record_fn.ok", n=len(failed), total=len(RECORD_FN_BODIES))
-
-
-# --- 03.batch_calls ------------------------------------------------------------------------------
-
-
-def batch_calls(orders: int = BATCH_ORDERS, batch: int = 10) -> int:
-    """Calls to send, receive and delete ``orders`` messages in full batches (no empty receives)."""
-    return 3 * math.ceil(orders / batch)
-
-
-@exercise("03.batch_calls", solution_answer=batch_calls)
-def _check_batch_calls(answer: Any) -> str:
-    calls = number(answer, "ex.03.batch_calls.not_number")
-    want = batch_calls()
-    if calls == want:
-        return say("ex.03.batch_calls.ok", want=want, orders=BATCH_ORDERS, single=3 * BATCH_ORDERS)
-    if calls == 3 * BATCH_ORDERS:
-        raise Wrong("ex.03.batch_calls.unbatched", got=int(calls))
-    if calls == math.ceil(BATCH_ORDERS / 10):
-        raise Wrong("ex.03.batch_calls.one_kind", got=int(calls))
-    raise Wrong("ex.03.batch_calls.off", got=answer, orders=BATCH_ORDERS)

@@ -1,10 +1,11 @@
-"""Small, measured demos of how SQS consumers behave (03_queues, section 3).
+"""Small, measured demos of how SQS consumers behave (03_queues, sections 4 and 6–8).
 
 Each demo builds its own queues (``<prefix>-lab-…``), runs for a second or two, and returns a
-result object whose numbers feed a figure and a claim cell:
+result object whose numbers feed a figure and a claim cell. Each takes the notebook's
+``receive(queue_url, max_messages=, wait_s=, visibility_timeout=)`` function (``receive_messages``
+in :mod:`helpers.queues.lesson`): the demo chooses the settings it compares, the learner's
+``ReceiveMessage`` call makes them. Left out, the workers' own call is used.
 
-* :func:`visibility_timeout_demo`: a worker crashes mid-message; the message reappears after
-  the visibility timeout with ``ApproximateReceiveCount`` 2.
 * :func:`at_least_once_demo`: processing that outlasts the visibility timeout gets the same
   message delivered twice, on purpose; a long enough timeout does not.
 * :func:`polling_demo`: empty receives (what you pay for) with short vs long polling.
@@ -12,13 +13,8 @@ result object whose numbers feed a figure and a claim cell:
 * :func:`fifo_demo`: per-group ordering and deduplication, FIFO vs standard.
 
 Every message carries a run id, so a leftover message of an interrupted earlier run is
-consumed and ignored instead of skewing the counts.
-
-Where moto differs from AWS is said in the result (``notes``) and in the notebook:
-moto deduplicates FIFO messages only against messages still in the queue (AWS: a 5-minute
-window, even after deletion); a delete with an outdated receipt handle always deletes in moto
-(AWS: "might not be deleted"); a standard queue in moto hands messages out in send order
-(AWS: best-effort ordering only).
+consumed and ignored instead of skewing the counts. Where moto differs from AWS is in the
+notebook's "On moto" note and in :attr:`FifoResult.notes`.
 """
 
 from __future__ import annotations
@@ -28,13 +24,18 @@ import json
 import threading
 import time
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from ..core.backend import API_CALLS, client, current
+from ..core.messages import say
 from ..core.resources import ensure_queue, purge, queue_depth
-from ..core.sampling import DepthSampler, DepthSeries, wait_until
+from ..core.sampling import wait_until
 from ..core.workers import Worker, WorkerStats, batch_handler
+
+#: ``receive(queue_url, *, max_messages, wait_s, visibility_timeout) -> messages``: the notebook's ``receive_messages``.
+Receive = Callable[..., list[dict[str, Any]]]
 
 #: USD per million SQS requests, standard queue, beyond the free tier (check the pricing page for
 #: your region; FIFO costs a little more). Only used to put empty receives into money.
@@ -95,63 +96,7 @@ class _Log:
         return d
 
 
-# --- (a) visibility timeout ------------------------------------------------------------------
-
-
-@dataclass
-class VisibilityResult:
-    """A crash mid-message, and the message coming back after the visibility timeout."""
-
-    visibility_timeout_s: int
-    deliveries: list[Delivery]
-    depth: DepthSeries
-
-    @property
-    def receive_counts(self) -> list[int]:
-        """ApproximateReceiveCount at each delivery: ``[1, 2]`` when it worked."""
-        return [d.receive_count for d in self.deliveries]
-
-    @property
-    def gap_s(self) -> float:
-        """Seconds between the crashed delivery and the next one."""
-        return self.deliveries[1].t_s - self.deliveries[0].t_s if len(self.deliveries) > 1 else float("nan")
-
-
-def visibility_timeout_demo(visibility_timeout_s: int = 1) -> VisibilityResult:
-    """One order; the worker crashes halfway through it the first time and succeeds the second.
-
-    Nothing deletes the message after the crash, so SQS keeps it hidden for the visibility
-    timeout and then hands it out again, with its receive count raised to 2.
-    """
-    run = _run_id()
-    url = _fresh("lab-visibility", visibility_timeout=visibility_timeout_s)
-    log = _Log()
-    sampler = DepthSampler(url, interval_s=0.05)
-
-    def handler(event: dict[str, Any], context: Any) -> None:
-        for record in event["Records"]:
-            body = json.loads(record["body"])
-            if body.get("run") != run:
-                continue  # a leftover of an earlier run: consumed, ignored
-            count = record["attributes"]["ApproximateReceiveCount"]
-            if count == "1":
-                log.add(body["label"], count, context.function_name, "crashed")
-                raise RuntimeError("worker crashed halfway through the order")  # nothing deleted
-            log.add(body["label"], count, context.function_name, "ok")
-
-    sampler.start()
-    log.t0 = sampler._t0
-    client("sqs").send_message(QueueUrl=url, MessageBody=json.dumps({"run": run, "label": "order-1"}))
-    sampler.mark("sent")
-    worker = Worker(url, handler, name="lab").start()
-    wait_until(lambda: any(d.outcome == "ok" for d in log.items), visibility_timeout_s * 3 + 5)
-    wait_until(lambda: worker.stats.succeeded >= 1, 3)
-    sampler.sample()
-    _stop_all([worker])
-    return VisibilityResult(visibility_timeout_s, list(log.items), sampler.stop())
-
-
-# --- (b) at-least-once ------------------------------------------------------------------------
+# --- at-least-once ------------------------------------------------------------------------
 
 
 @dataclass
@@ -190,7 +135,8 @@ class AtLeastOnceResult:
         return next(r for r in self.runs if r.visibility_timeout_s == visibility_timeout_s)
 
 
-def _at_least_once_run(visibility_timeout_s: int, processing_s: float, n_messages: int) -> AtLeastOnceRun:
+def _at_least_once_run(visibility_timeout_s: int, processing_s: float, n_messages: int,
+                       receive: Receive | None) -> AtLeastOnceRun:
     run = _run_id()
     url = _fresh(f"lab-alo-{visibility_timeout_s}s", visibility_timeout=visibility_timeout_s)
     log = _Log()
@@ -207,8 +153,9 @@ def _at_least_once_run(visibility_timeout_s: int, processing_s: float, n_message
 
         return record_fn
 
-    slow = Worker(url, batch_handler(make_record_fn(per_record)), name="A-slow")
-    fast = Worker(url, batch_handler(make_record_fn(0.01)), name="B-fast")
+    hide = {"visibility_timeout": visibility_timeout_s, "receive": receive}  # ReceiveMessage's VisibilityTimeout
+    slow = Worker(url, batch_handler(make_record_fn(per_record)), name="A-slow", **hide)
+    fast = Worker(url, batch_handler(make_record_fn(0.01)), name="B-fast", **hide)
     slow.start()
     _send_batch(url, [json.dumps({"run": run, "label": f"order-{i + 1}"}) for i in range(n_messages)])
     wait_until(lambda: slow.stats.received >= n_messages, 5)  # A holds the whole batch
@@ -224,19 +171,21 @@ def _at_least_once_run(visibility_timeout_s: int, processing_s: float, n_message
 
 
 def at_least_once_demo(
-    visibility_timeouts: tuple[int, ...] = (1, 3), processing_s: float = 1.5, n_messages: int = 3
+    receive: Receive | None = None, visibility_timeouts: tuple[int, ...] = (1, 3), processing_s: float = 1.5,
+    n_messages: int = 3,
 ) -> AtLeastOnceResult:
     """A slow worker (A) holds a batch for ``processing_s``; a second worker (B) polls the same queue.
 
     When the visibility timeout is shorter than the processing, the messages become visible
     again while A is still working: B receives them too, and every order is processed twice
     (at-least-once delivery). With a timeout longer than the processing, B never sees them.
-    The runs for each timeout go side by side, on separate queues.
+    The runs for each timeout go side by side, on separate queues; both workers receive with
+    ``VisibilityTimeout`` set to the run's timeout.
     """
     results: dict[int, AtLeastOnceRun] = {}
 
     def go(vt: int) -> None:
-        results[vt] = _at_least_once_run(vt, processing_s, n_messages)
+        results[vt] = _at_least_once_run(vt, processing_s, n_messages, receive)
 
     threads = [threading.Thread(target=go, args=(vt,), name=f"sqs-lab-alo-{vt}") for vt in visibility_timeouts]
     for t in threads:
@@ -246,7 +195,7 @@ def at_least_once_demo(
     return AtLeastOnceResult([results[vt] for vt in visibility_timeouts])
 
 
-# --- (c) long vs short polling ------------------------------------------------------------------
+# --- long vs short polling ------------------------------------------------------------------
 
 
 @dataclass
@@ -282,7 +231,8 @@ class PollingResult:
         return self.short.stats.empty_receives / max(1, self.long.stats.empty_receives)
 
 
-def polling_demo(duration_s: float = 2.0, long_wait_s: int = 1, n_messages: int = 4) -> PollingResult:
+def polling_demo(receive: Receive | None = None, duration_s: float = 2.0, long_wait_s: int = 1,
+                 n_messages: int = 4) -> PollingResult:
     """Two consumers, one short-polling and one long-polling, each on its own queue, for ``duration_s``.
 
     The same few messages arrive on both queues at the same moments; both consumers receive
@@ -304,7 +254,8 @@ def polling_demo(duration_s: float = 2.0, long_wait_s: int = 1, n_messages: int 
 
         return batch_handler(record_fn)
 
-    workers = {w: Worker(url, make_handler(w), wait_time_s=w, name=f"poll-{w}s") for w, url in urls.items()}
+    workers = {w: Worker(url, make_handler(w), wait_time_s=w, name=f"poll-{w}s", receive=receive)
+               for w, url in urls.items()}
     for w in workers.values():
         w.start()
     t0 = time.monotonic()
@@ -325,7 +276,7 @@ def polling_demo(duration_s: float = 2.0, long_wait_s: int = 1, n_messages: int 
     return PollingResult(runs[0], runs[long_wait_s])
 
 
-# --- (d) batching ---------------------------------------------------------------------------------
+# --- batching ---------------------------------------------------------------------------------
 
 
 @dataclass
@@ -356,7 +307,7 @@ class BatchingResult:
         return self.single.total_calls / max(1, self.batched.total_calls)
 
 
-def _batching_run(n: int, batch: int) -> BatchingRun:
+def _batching_run(n: int, batch: int, receive: Receive | None) -> BatchingRun:
     run = _run_id()
     url = _fresh(f"lab-batch-{batch}", visibility_timeout=30)
     sqs = client("sqs")
@@ -370,7 +321,10 @@ def _batching_run(n: int, batch: int) -> BatchingRun:
         _send_batch(url, bodies)
     done = 0
     while done < n:
-        msgs = sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=batch, WaitTimeSeconds=1).get("Messages", [])
+        if receive is not None:
+            msgs = receive(url, max_messages=batch, wait_s=1, visibility_timeout=None)
+        else:
+            msgs = sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=batch, WaitTimeSeconds=1).get("Messages", [])
         if not msgs:
             break  # nothing left (should not happen): stop rather than spin
         if batch == 1:
@@ -387,16 +341,16 @@ def _batching_run(n: int, batch: int) -> BatchingRun:
     return BatchingRun("one by one" if batch == 1 else f"batches of {batch}", n, calls, elapsed)
 
 
-def batching_demo(n: int = 100) -> BatchingResult:
+def batching_demo(receive: Receive | None = None, n: int = 100) -> BatchingResult:
     """Send, receive and delete ``n`` orders one call per message, then in batches of 10.
 
     Counts come from :data:`helpers.core.backend.API_CALLS` (what the caller sent, what AWS bills),
     so run it while no other demo is calling SQS.
     """
-    return BatchingResult(_batching_run(n, 1), _batching_run(n, 10))
+    return BatchingResult(_batching_run(n, 1, receive), _batching_run(n, 10, receive))
 
 
-# --- (e) FIFO vs standard ---------------------------------------------------------------------
+# --- FIFO vs standard ---------------------------------------------------------------------
 
 
 @dataclass
@@ -419,7 +373,7 @@ class FifoResult:
 
 
 def _ordering_run(kind: str, groups: list[str], per_group: int, fail: tuple[str, int],
-                  out: dict[str, dict[str, list[int]]]) -> None:
+                  out: dict[str, dict[str, list[int]]], receive: Receive | None) -> None:
     fifo = kind == "fifo"
     run = _run_id()
     url = _fresh("lab-order" if fifo else "lab-order-std", visibility_timeout=1, fifo=fifo)
@@ -450,7 +404,8 @@ def _ordering_run(kind: str, groups: list[str], per_group: int, fail: tuple[str,
     # not handed out while one is in flight). With batches, batch_handler(fifo=True) uses Powertools'
     # SqsFifoPartialProcessor; but moto 5.2.5 re-delivers several timed-out messages of one group
     # out of order (AWS does not), so the demo stays with single messages.
-    worker = Worker(url, batch_handler(record_fn, fifo=fifo), batch_size=1, name=f"order-{kind}").start()
+    worker = Worker(url, batch_handler(record_fn, fifo=fifo), batch_size=1, name=f"order-{kind}",
+                    receive=receive).start()
     total = len(groups) * per_group
     wait_until(lambda: sum(len(v) for v in processed.values()) >= total, 10)
     _stop_all([worker])
@@ -476,8 +431,8 @@ def _dedup_copies(kind: str) -> tuple[int, bool]:
     return copies, kept
 
 
-def fifo_demo(groups: tuple[str, ...] = ("alice", "bob", "carol"), per_group: int = 3,
-              fail: tuple[str, int] = ("alice", 1)) -> FifoResult:
+def fifo_demo(receive: Receive | None = None, groups: tuple[str, ...] = ("alice", "bob", "carol"),
+              per_group: int = 3, fail: tuple[str, int] = ("alice", 1)) -> FifoResult:
     """Ordering and deduplication: the same events through a standard and a FIFO queue.
 
     Ordering: ``per_group`` numbered events per customer (message group), interleaved; the
@@ -489,7 +444,8 @@ def fifo_demo(groups: tuple[str, ...] = ("alice", "bob", "carol"), per_group: in
     """
     order: dict[str, dict[str, list[int]]] = {}
     threads = [
-        threading.Thread(target=_ordering_run, args=(kind, list(groups), per_group, fail, order), name=f"sqs-lab-{kind}")
+        threading.Thread(target=_ordering_run, args=(kind, list(groups), per_group, fail, order, receive),
+                         name=f"sqs-lab-{kind}")
         for kind in ("standard", "fifo")
     ]
     for t in threads:
@@ -499,55 +455,7 @@ def fifo_demo(groups: tuple[str, ...] = ("alice", "bob", "carol"), per_group: in
     std_copies, _ = _dedup_copies("standard")
     fifo_copies, kept = _dedup_copies("fifo")
     backend = current().name
-    notes = [
-        "AWS deduplicates a FIFO message for 5 minutes after it was sent, even once deleted; "
-        + ("moto only against messages still in the queue, so here the re-send after deletion was kept."
-           if kept else "here the re-send after deletion was dropped, as on AWS."),
-        "A standard queue on AWS orders messages best-effort only (moto hands them out in send order); "
-        "retries break the order on both.",
-    ]
+    notes = [say("queues.fifo.resend_kept" if kept else "queues.fifo.resend_dropped"),
+             say("queues.fifo.standard_order")]
     return FifoResult(list(groups), per_group, fail, order, {"standard": std_copies, "fifo": fifo_copies},
                       kept, backend, notes)
-
-
-# --- all three delivery demos at once -------------------------------------------------------------
-
-
-@dataclass
-class Semantics:
-    """The results of :func:`consumer_semantics`."""
-
-    visibility: VisibilityResult
-    at_least_once: AtLeastOnceResult
-    fifo: FifoResult
-    elapsed_s: float
-
-
-def consumer_semantics() -> Semantics:
-    """Run the visibility-timeout, at-least-once and FIFO demos side by side (separate queues).
-
-    They measure counts and orders, not speed, so running them together changes no result and
-    takes about as long as the slowest one (~3 s instead of ~7 s).
-    """
-    out: dict[str, Any] = {}
-    errors: list[BaseException] = []
-
-    def go(key: str, fn: Any) -> None:
-        try:
-            out[key] = fn()
-        except BaseException as exc:  # re-raised below, in the caller's thread
-            errors.append(exc)
-
-    t0 = time.monotonic()
-    threads = [
-        threading.Thread(target=go, args=(key, fn), name=f"sqs-lab-{key}")
-        for key, fn in (("visibility", visibility_timeout_demo), ("at_least_once", at_least_once_demo),
-                        ("fifo", fifo_demo))
-    ]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    if errors:
-        raise errors[0]
-    return Semantics(out["visibility"], out["at_least_once"], out["fifo"], time.monotonic() - t0)
