@@ -1,4 +1,8 @@
-"""The order API over real HTTP on 127.0.0.1: routes, status codes, bodies, bad input, lifecycle."""
+"""The order API: 06's Lambda handler, reached over real HTTP through the local gateway.
+
+Routes, status codes, bodies, bad input and lifecycle; and the handler on its own with API
+Gateway events (what 07 deploys).
+"""
 
 from __future__ import annotations
 
@@ -15,21 +19,25 @@ from helpers.core import resources
 from helpers.core.messages import WorkshopError
 from helpers.core.sampling import wait_until
 from helpers.shop import Status, speed_factor
-from helpers.together.api import MAX_BODY_BYTES, OrderApi, curl_commands, start_api
+from helpers.together import lesson
+from helpers.together.api import MAX_BODY_BYTES, OrderApi, curl_commands, order_links, proxy_event, start_api
 from helpers.together.api_client import compare_endpoints, follow_order, request
-from helpers.together.hybrid import CONFIRMED, HybridShop
+from helpers.together.hybrid import CONFIRMED
+
+from .lesson_06 import handler_shop
 
 
 @pytest.fixture(scope="module")
 def hshop(module_own_prefix):
-    shop = HybridShop.create(visibility_timeout=2)
-    yield shop
+    """The shop the handler works on: this module's queue in ORDERS_QUEUE_URL, as on Lambda."""
+    with handler_shop() as shop:
+        yield shop
 
 
 @pytest.fixture(scope="module")
 def api(hshop):
     with speed_factor(0):
-        server = OrderApi(hshop, workers=2).start()
+        server = OrderApi(lesson.lambda_handler, hshop, workers=2).start()
         yield server
         server.stop()
 
@@ -223,11 +231,12 @@ def test_out_of_stock_is_409(api, hshop):
 # --- measuring, curl ----------------------------------------------------------------------------
 
 
-def test_compare_endpoints_measures_each_path_and_waits_for_queued_orders(api):
+def test_compare_endpoints_measures_each_path_and_waits_for_queued_orders(api, hshop):
     cmp = compare_endpoints(api, n=3, paths=("/sync/orders", "/async/orders", "/hybrid/orders"))
     assert [run.statuses for run in cmp.runs.values()] == [[201] * 3, [202] * 3, [201] * 3]
     assert all(len(run.ms) == 3 and min(run.ms) > 0 for run in cmp.runs.values())
-    assert len(cmp.until_done_ms("/async/orders")) == 3 and len(cmp.until_done_ms("/hybrid/orders")) == 3
+    ids = [oid for run in cmp.runs.values() for oid in run.order_ids]
+    assert len(ids) == 9 and all(hshop.status_of(oid)["status"] == Status.COMPLETED for oid in ids)  # waited for
     assert cmp.ratio("/sync/orders", "/async/orders") > 0
 
 
@@ -274,7 +283,7 @@ def refused(port: int) -> bool:
 
 
 def test_stop_is_idempotent_closes_the_port_and_start_reuses_it(hshop):
-    server = OrderApi(hshop, workers=1).start()
+    server = OrderApi(lesson.lambda_handler, hshop, workers=1).start()
     port = server.port
     assert request("GET", f"{server.url}/orders/nope").status == 404
     server.stop()
@@ -292,7 +301,7 @@ def test_stop_is_idempotent_closes_the_port_and_start_reuses_it(hshop):
 
 
 def test_the_context_manager_stops_the_server_and_its_workers(hshop):
-    with OrderApi(hshop, workers=1) as server:
+    with OrderApi(lesson.lambda_handler, hshop, workers=1) as server:
         port = server.port
         assert server.pool is not None and server.pool.running
         pool = server.pool
@@ -300,9 +309,9 @@ def test_the_context_manager_stops_the_server_and_its_workers(hshop):
 
 
 def test_start_api_replaces_the_previous_api_on_the_same_port(hshop):
-    first = start_api(hshop, workers=1)
+    first = start_api(lesson.lambda_handler, hshop, workers=1)
     try:
-        second = start_api(hshop, workers=1)
+        second = start_api(lesson.lambda_handler, hshop, workers=1)
         assert not first.running and second.running and second.port == first._last_port
     finally:
         second.stop()
@@ -310,7 +319,9 @@ def test_start_api_replaces_the_previous_api_on_the_same_port(hshop):
 
 def test_bad_workers_is_one_sentence(hshop):
     with pytest.raises(WorkshopError, match="whole number from 0 to 32"):
-        OrderApi(hshop, workers=-1)
+        OrderApi(lesson.lambda_handler, hshop, workers=-1)
+    with pytest.raises(WorkshopError, match="handler\\(event, context\\)"):
+        OrderApi(hshop, hshop)
 
 
 def test_the_server_log_records_requests(api):
@@ -340,13 +351,6 @@ def test_what_the_customer_is_told_with_payment_up_and_down(api, hshop):
     assert not hshop.shop.service("payment").is_down  # the outage ended
 
 
-def test_comparisons_merge(api):
-    a = compare_endpoints(api, n=1, paths=("/sync/orders",))
-    b = compare_endpoints(api, n=1, paths=("/hybrid/orders",), start=1)
-    both = a.merged(b)
-    assert list(both.runs) == ["/sync/orders", "/hybrid/orders"] and len(both.finished_at) == 2
-
-
 def test_compare_endpoints_takes_the_endpoints_in_turn_unless_asked_not_to(api):
     paths = ("/sync/orders", "/async/orders")
     compare_endpoints(api, n=2, paths=paths, start=3)
@@ -356,3 +360,58 @@ def test_compare_endpoints_takes_the_endpoints_in_turn_unless_asked_not_to(api):
     posts = [e.path for e in api.log if e.method == "POST"][-4:]
     assert posts == ["/sync/orders"] * 2 + ["/async/orders"] * 2
     assert list(cmp.only("/async/orders").runs) == ["/async/orders"]
+
+
+# --- the handler on its own: what API Gateway sends and gets back (what 07 deploys) ------------------------
+
+
+def test_the_handler_answers_an_api_gateway_event_without_any_server(hshop):
+    event = proxy_event("POST", "/async/orders", body=json.dumps(payload(hshop, 20)))
+    answer = lesson.lambda_handler(event, None)
+    assert answer["statusCode"] == 202 and answer["isBase64Encoded"] is False
+    body = json.loads(answer["body"])
+    assert answer["multiValueHeaders"]["Location"] == [f"/orders/{body['order_id']}"]
+    assert body["status"] == Status.ACCEPTED and "received" in body["message"]
+    assert hshop.shop.store.get_order(body["order_id"])["status"] == Status.ACCEPTED  # stored by 03's accept_order
+
+
+def test_behind_a_stage_the_location_keeps_the_stage_prefix(hshop):
+    event = proxy_event("POST", "/async/orders", body=json.dumps(payload(hshop, 21)),
+                        headers={"Host": "abc.execute-api.ap-northeast-1.amazonaws.com", "X-Forwarded-Proto": "https"})
+    event["requestContext"]["path"] = "/prod/async/orders"  # what API Gateway sends for a stage
+    answer = lesson.lambda_handler(event, None)
+    body = json.loads(answer["body"])
+    location = f"/prod/orders/{body['order_id']}"
+    assert answer["multiValueHeaders"]["Location"] == [location]
+    assert body["status_url"] == f"https://abc.execute-api.ap-northeast-1.amazonaws.com{location}"
+    assert order_links(event, "x") == ("/prod/orders/x", "https://abc.execute-api.ap-northeast-1.amazonaws.com/prod/orders/x")
+
+
+def test_a_body_that_is_not_utf8_travels_base64_and_is_a_400(hshop):
+    event = proxy_event("POST", "/sync/orders", body=b"\xff\xfe{")
+    assert event["isBase64Encoded"] is True
+    answer = lesson.lambda_handler(event, None)
+    assert answer["statusCode"] == 400 and "not valid JSON" in json.loads(answer["body"])["error"]
+
+
+def test_a_handler_that_raises_is_a_500_with_one_sentence(hshop):
+    def broken(event, context):
+        raise RuntimeError("the database is on fire")
+
+    with OrderApi(broken, hshop, workers=0) as server:
+        answer = request("GET", f"{server.url}/orders/x")
+    assert answer.status == 500 and "RuntimeError: the database is on fire" in answer.error
+
+
+def test_the_handler_gets_a_lambda_like_context(hshop):
+    seen = {}
+
+    def spy(event, context):
+        seen.update(method=event["httpMethod"], path=event["path"], query=event["queryStringParameters"],
+                    remaining=context.get_remaining_time_in_millis(), name=context.function_name)
+        return {"statusCode": 204, "body": ""}
+
+    with OrderApi(spy, hshop, workers=0) as server:
+        assert request("GET", f"{server.url}/orders/ord%201?verbose=1").status == 204
+    assert seen["method"] == "GET" and seen["path"] == "/orders/ord 1" and seen["query"] == {"verbose": "1"}
+    assert 0 < seen["remaining"] <= 30_000 and seen["name"] == "order-api"

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 
 from helpers.core.exercises import evaluate, missing_texts, solution_answer
-from helpers.together.exercises import BUGGY, NEW_STEPS, STATUS_CODES
+from helpers.together.exercises import BUGGY, NEW_STEPS, STATUS_CODES, WAITS_FOR
 
-NAMES = ["06.classify", "06.find_bug", "06.status_codes"]
+NAMES = ["06.wait_for", "06.find_bug", "06.status_codes"]
 
 
 @pytest.mark.parametrize("name", NAMES)
@@ -26,30 +26,35 @@ def test_the_placeholder_is_not_yet(name):
     assert not ok and "replace the `...`" in sentence
 
 
-# --- 06.classify ------------------------------------------------------------------------------------
+# --- 06.wait_for ------------------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize(
     ("answer", "words"),
     [
-        (["coupon"], "give a dict"),
-        ({"coupon": "sync"}, "no answer for: fraud_check"),
-        ({**NEW_STEPS, "coupon": "later"}, "'sync' or 'async'"),
-        (dict.fromkeys(NEW_STEPS, "sync"), "synchronous API again"),
-        (dict.fromkeys(NEW_STEPS, "async"), "before we know the price"),
-        ({**NEW_STEPS, "fraud_check": "async"}, "fraud_check is not async"),
-        ({**NEW_STEPS, "invoice_pdf": "sync"}, "PDF"),
-        ({**NEW_STEPS, "coupon": "async", "recommendations": "sync"}, "2 step(s)"),
+        ("coupon", "set of names"),
+        ({"coupon": True}, "set of names"),
+        ({"coupon", "refund"}, "refund is not a step"),
+        (set(NEW_STEPS), "synchronous API again"),
+        (set(), "before we know the price"),
+        ({"coupon"}, "must wait for fraud_check"),
+        ({"coupon", "fraud_check", "invoice_pdf"}, "need not wait for invoice_pdf"),
+        ({"fraud_check", "recommendations"}, "2 step(s)"),
     ],
 )
-def test_classify_wrong_answers_get_a_reason(answer, words):
-    ok, sentence = evaluate("06.classify", answer)
+def test_wait_for_wrong_answers_get_a_reason(answer, words):
+    ok, sentence = evaluate("06.wait_for", answer)
     assert not ok and words in sentence, sentence
 
 
-def test_classify_accepts_any_case_and_spacing():
-    ok, _ = evaluate("06.classify", {k: f" {v.upper()} " for k, v in NEW_STEPS.items()})
-    assert ok
+def test_wait_for_takes_a_set_a_list_or_a_tuple_in_any_case():
+    for answer in (set(WAITS_FOR), sorted(WAITS_FOR), tuple(s.upper() for s in WAITS_FOR), [" coupon ", "fraud_check"]):
+        ok, sentence = evaluate("06.wait_for", answer)
+        assert ok, sentence
+
+
+def test_the_solution_is_the_steps_marked_as_waited_for():
+    assert solution_answer("06.wait_for") == {step for step, waits in NEW_STEPS.items() if waits}
 
 
 # --- 06.find_bug ------------------------------------------------------------------------------------
@@ -61,7 +66,7 @@ def test_classify_accepts_any_case_and_spacing():
         ("A: retries", "give a dict"),
         ({"A": "retries_dlq"}, "consumer(s) B, C, D"),
         ({**BUGGY, "A": "retries"}, "not a checklist item"),
-        ({**BUGGY, "B": "duplicates"}, "that is the symptom"),
+        ({**BUGGY, "B": "duplicates"}, "makes Lambda refuse this trigger"),
         ({**BUGGY, "A": "monitoring"}, "never reaches Lambda"),
         ({**BUGGY, "C": "duplicates"}, "older* event"),
         ({**BUGGY, "D": "retries_dlq"}, "delivered twice"),
@@ -99,14 +104,16 @@ def test_status_codes_wrong_answers_get_a_reason(answer, words):
 
 
 def test_the_status_codes_are_what_the_api_answers(own_prefix):
-    """The exercise's answers are the real API's: checked over HTTP."""
+    """The exercise's answers are the real API's: checked over HTTP, against the notebook's handler."""
     from helpers.shop import speed_factor
     from helpers.together.api import OrderApi
     from helpers.together.api_client import request
-    from helpers.together.hybrid import HybridShop
+    from helpers.together.lesson import lambda_handler
 
-    with speed_factor(0), OrderApi(HybridShop.create(), workers=0) as api:
-        order = api.shop.shop.sample_orders(1)[0]
+    from .lesson_06 import handler_shop
+
+    with speed_factor(0), handler_shop() as shop, OrderApi(lambda_handler, shop, workers=0) as api:
+        order = shop.shop.sample_orders(1)[0]
         seen = {
             "accepted": request("POST", f"{api.url}/async/orders", order).status,
             "completed": request("POST", f"{api.url}/sync/orders", order).status,

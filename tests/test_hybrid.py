@@ -1,28 +1,35 @@
-"""Which steps stay synchronous: the decision table, the predictions, the hybrid path and per-step progress."""
+"""Which steps stay synchronous: the decision table, the predictions, the hybrid route and per-step progress."""
 
 from __future__ import annotations
 
+import json
+
 import pytest
+from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 
 from helpers.core import resources
 from helpers.core.messages import WorkshopError
 from helpers.core.sampling import wait_until
+from helpers.core.workers import fake_sqs_event
 from helpers.shop import STEPS, Status, load_profile, speed_factor
+from helpers.together import lesson
+from helpers.together.api import proxy_event
 from helpers.together.hybrid import (
     CALLER_NEEDS_ANSWER,
     CONFIRMED,
-    HybridShop,
     decide,
     predict,
     prediction_table,
     status_document,
 )
 
+from .lesson_06 import handler_shop
+
 
 @pytest.fixture(scope="module")
 def hshop(module_own_prefix):
-    shop = HybridShop.create(visibility_timeout=2)
-    yield shop
+    with handler_shop("hybrid-06") as shop:
+        yield shop
 
 
 @pytest.fixture(autouse=True)
@@ -32,6 +39,12 @@ def fresh(hshop):
     with speed_factor(0):
         yield
     hshop.shop.reset()
+
+
+def post(path: str, payload) -> tuple[int, dict]:
+    """The handler's answer to a POST of ``payload`` (JSON): status code and body."""
+    answer = lesson.lambda_handler(proxy_event("POST", path, body=json.dumps(payload)), None)
+    return answer["statusCode"], json.loads(answer["body"])
 
 
 # --- the decision table -------------------------------------------------------------------------------
@@ -91,66 +104,55 @@ def test_status_document_lists_every_step_with_pending_and_counts_done():
     assert failed["failed_step"] == "payment" and failed["error"] == "declined"
 
 
-# --- the hybrid path ----------------------------------------------------------------------------------
+# --- the hybrid route ----------------------------------------------------------------------------------
 
 
-def test_accept_hybrid_confirms_after_payment_and_queues_the_rest(hshop):
+def test_the_hybrid_route_confirms_after_payment_and_queues_the_rest(hshop):
     with hshop.pool(1):
-        answer = hshop.accept_hybrid(hshop.shop.sample_orders(1)[0])
-        assert answer.ok and answer.http_status == 201 and answer.status == CONFIRMED
-        assert [s.step for s in answer.spans] == ["validate", "inventory", "payment"]
-        assert answer.queued_steps == ("shipping", "email", "points")
-        assert hshop.wait_until_finished([answer.order_id], 10)
-    doc = hshop.status_of(answer.order_id)
+        status, body = post("/hybrid/orders", hshop.shop.sample_orders(1)[0])
+        assert status == 201 and body["status"] == CONFIRMED
+        assert [s["step"] for s in body["steps"]] == ["validate", "inventory", "payment"]
+        assert body["queued_steps"] == ["shipping", "email", "points"] == [
+            s for s in STEPS if s not in lesson.CALLER_WAITS_FOR]
+        assert hshop.wait_until_finished([body["order_id"]], 10)
+    doc = hshop.status_of(body["order_id"])
     assert doc["status"] == Status.COMPLETED and doc["steps_done"] == 6
-    effects = hshop.shop.store.effects([answer.order_id])
-    assert all(counter[answer.order_id] == 1 for counter in effects.values())
+    effects = hshop.shop.store.effects([body["order_id"]])
+    assert all(counter[body["order_id"]] == 1 for counter in effects.values())
 
 
 def test_a_failing_sync_step_answers_at_once_and_queues_nothing(hshop):
     before = resources.queue_depth(hshop.queue_url)["visible"]
     with hshop.shop.service("inventory").outage():
-        answer = hshop.accept_hybrid(hshop.shop.sample_orders(1)[0])
-    assert answer.status == Status.FAILED and answer.http_status == 502
-    assert answer.failed_step == "inventory" and answer.outcome == "unavailable"
+        status, body = post("/hybrid/orders", hshop.shop.sample_orders(1)[0])
+    assert status == 502 and body["status"] == Status.FAILED and body["failed_step"] == "inventory"
     assert resources.queue_depth(hshop.queue_url)["visible"] == before
-    doc = hshop.status_of(answer.order_id)
+    doc = hshop.status_of(body["order_id"])
     assert doc["status"] == Status.FAILED and doc["steps"]["inventory"] == "unavailable"
-    assert hshop.shop.store.effects([answer.order_id])["payments"][answer.order_id] == 0
+    assert hshop.shop.store.effects([body["order_id"]])["payments"][body["order_id"]] == 0
 
 
 def test_an_invalid_order_is_rejected_and_nothing_is_stored(hshop):
     before = hshop.shop.store.count("orders")
-    answer = hshop.accept_hybrid({"customer_id": "cust-aiko", "items": []})
-    assert answer.status == Status.REJECTED and answer.http_status == 400 and "item" in answer.error
+    status, body = post("/hybrid/orders", {"customer_id": "cust-aiko", "items": []})
+    assert status == 400 and set(body) == {"error"} and "item" in body["error"]
     assert hshop.shop.store.count("orders") == before
 
 
-def test_all_steps_sync_completes_without_the_queue(hshop):
-    everything = HybridShop(hshop.shop, hshop.queue_url, sync_steps=STEPS)
-    answer = everything.accept_hybrid(hshop.shop.sample_orders(1)[0])
-    assert answer.ok and answer.queued_steps == ()
-    assert everything.status_of(answer.order_id)["status"] == Status.COMPLETED
-
-
-def test_unknown_sync_steps_are_one_sentence(hshop):
-    with pytest.raises(WorkshopError, match="gift"):
-        HybridShop(hshop.shop, hshop.queue_url, sync_steps=("validate", "gift"))
-
-
-def test_the_full_async_path_marks_every_step(hshop):
-    answer = hshop.accept_order(hshop.shop.sample_orders(1)[0])
+def test_an_order_from_03s_accept_gets_every_step_marked(hshop):
+    status, body = post("/async/orders", hshop.shop.sample_orders(1)[0])
+    assert status == 202
     with hshop.pool(1):
-        assert hshop.wait_until_finished([answer.order_id], 10)
-    doc = hshop.status_of(answer.order_id)
+        assert hshop.wait_until_finished([body["order_id"]], 10)
+    doc = hshop.status_of(body["order_id"])
     assert doc["status"] == Status.COMPLETED and set(doc["steps"].values()) == {"ok"}
 
 
 def test_a_failed_queued_step_marks_the_order_failed_at_that_step(hshop):
-    answer = hshop.accept_hybrid(hshop.shop.sample_orders(1)[0])
+    _, body = post("/hybrid/orders", hshop.shop.sample_orders(1)[0])
     with hshop.shop.service("email").outage(), hshop.pool(1):
-        assert hshop.wait_until_finished([answer.order_id], 10)
-    doc = hshop.status_of(answer.order_id)
+        assert hshop.wait_until_finished([body["order_id"]], 10)
+    doc = hshop.status_of(body["order_id"])
     assert doc["status"] == Status.FAILED and doc["failed_step"] == "email"
     assert doc["steps"]["shipping"] == "ok" and doc["steps"]["email"] == "unavailable"
     assert doc["steps"]["points"] == "pending"
@@ -159,15 +161,15 @@ def test_a_failed_queued_step_marks_the_order_failed_at_that_step(hshop):
 def test_with_retries_a_failed_queued_step_comes_back(hshop):
     hshop.retry_failures = True
     try:
-        answer = hshop.accept_hybrid(hshop.shop.sample_orders(1)[0])
+        _, body = post("/hybrid/orders", hshop.shop.sample_orders(1)[0])
         pool = hshop.pool(1, visibility_timeout=0)
         email = hshop.shop.service("email")
         email.take_down()
         with pool:
             assert wait_until(lambda: pool.stats.failed >= 1, 10)
             email.restore()
-            assert hshop.wait_until_finished([answer.order_id], 10)
-        assert hshop.status_of(answer.order_id)["status"] == Status.COMPLETED
+            assert hshop.wait_until_finished([body["order_id"]], 10)
+        assert hshop.status_of(body["order_id"])["status"] == Status.COMPLETED
     finally:
         hshop.retry_failures = False
         hshop.shop.service("email").restore()
@@ -176,3 +178,11 @@ def test_with_retries_a_failed_queued_step_comes_back(hshop):
 def test_the_sync_path_is_recorded_as_finished(hshop):
     result = hshop.place_order_sync(hshop.shop.sample_orders(1)[0])
     assert result.ok and hshop.final_status[result.order_id] == Status.COMPLETED
+
+
+def test_an_unknown_step_in_the_message_is_one_sentence(hshop):
+    order = hshop.shop.validate(hshop.shop.sample_orders(1)[0])
+    record = fake_sqs_event([order.to_json()])["Records"][0]
+    record["messageAttributes"] = {"steps": {"stringValue": "shipping,gift", "dataType": "String"}}
+    with pytest.raises(WorkshopError, match="gift"):
+        hshop.process_record(SQSRecord(record))

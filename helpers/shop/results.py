@@ -17,13 +17,12 @@ class Accepted:
     """The answer of an accept path: what the client gets back, and how fast (``202 Accepted``).
 
     The one answer type of every path that takes an order for later: the queue's
-    ``AsyncShop.accept_order`` (03), the topic's ``FanoutShop.place_order`` (04, which adds the
-    event's message id and size) and the hybrid API (06, which adds the synchronous steps).
-    ``ok``, ``http_status`` and ``response_ms`` mean the same everywhere.
+    ``AsyncShop.accept_order`` (03) and the topic's ``FanoutShop.place_order`` (04, which adds the
+    event's message id and size). ``ok``, ``http_status`` and ``response_ms`` mean the same everywhere.
     """
 
     order_id: str | None
-    status: str  # "ACCEPTED" or "REJECTED" (the hybrid path: "CONFIRMED", "FAILED")
+    status: str  # "ACCEPTED" or "REJECTED"
     start: float  # time.perf_counter() when the request arrived
     end: float  # … and when it was answered
     error: str | None = None

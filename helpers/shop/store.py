@@ -62,6 +62,14 @@ def _plain(value: Any) -> Any:
     return value
 
 
+def order_from_item(item: dict[str, Any]) -> dict[str, Any]:
+    """An order as DynamoDB's ``GetItem`` returns it (typed: ``{"S": …}``) → a plain dict, ``items`` decoded."""
+    order = _from_ddb(item)
+    if isinstance(order.get("items"), str):
+        order["items"] = json.loads(order["items"])
+    return order
+
+
 class Store:
     """The shop's state in DynamoDB: one table per service (each service owns its data).
 
@@ -141,12 +149,7 @@ class Store:
         item = self._ddb.get_item(
             TableName=self.tables["orders"], Key={"order_id": {"S": order_id}}, ConsistentRead=True
         ).get("Item")
-        if item is None:
-            return None
-        order = _from_ddb(item)
-        if isinstance(order.get("items"), str):
-            order["items"] = json.loads(order["items"])
-        return order
+        return None if item is None else order_from_item(item)
 
     # stock
     def reset_stock(self, catalog: dict[str, Product]) -> None:

@@ -1,20 +1,17 @@
-"""A real HTTP order API on 127.0.0.1, like the webinar's demo.
+"""The order API's local gateway: HTTP on 127.0.0.1 in, an API Gateway event to the Lambda handler, HTTP out.
 
-The webinar compared two API Gateway endpoints from a terminal with ``curl``. :class:`OrderApi`
-serves the same endpoints from this Python process (standard library ``http.server``: no new
-dependency), on a free port of 127.0.0.1, in a background thread:
+The webinar's order API is an AWS Lambda function behind Amazon API Gateway. Notebook 06 writes
+that function (``helpers.together.lesson.lambda_handler``, Powertools' ``APIGatewayRestResolver``)
+and 07 deploys it. :class:`OrderApi` lets ``curl`` reach the *same* function here: a small HTTP
+server (standard library ``http.server``) on a free port of 127.0.0.1 turns each request into the
+event API Gateway would send (REST API, proxy integration, payload version 1.0: :func:`proxy_event`),
+calls the handler, and turns the handler's answer back into an HTTP response. There is no routing
+here: every path, method and status code is the handler's.
 
-=========================  ==========================================================================
-``POST /sync/orders``      the whole chain while the caller waits → ``201`` with the result
-``POST /async/orders``     validate, store, enqueue → ``202`` with the order id and ``Location``
-``POST /hybrid/orders``    validate, inventory, payment; the rest queued → ``201`` ``CONFIRMED``
-``GET /orders/{id}``       the order's status and per-step progress → ``200`` (``404`` if unknown)
-=========================  ==========================================================================
-
-Bad input gets one sentence in a JSON body ``{"error": "…"}`` and changes nothing: ``400`` for
-a body that is not JSON or an invalid order, ``404`` for an unknown path or order, ``405`` (with
-an ``Allow`` header) for a wrong method, ``413`` for a body over :data:`MAX_BODY_BYTES`. A
-downstream failure during a synchronous step answers ``502`` (``409`` when out of stock).
+What the gateway itself answers, as API Gateway does: ``413`` for a body over
+:data:`MAX_BODY_BYTES` (the handler is not called), and ``500`` with one sentence if the handler
+raises. Like one Lambda execution environment, the handler runs one request at a time (Powertools'
+router keeps the current event in one place per process).
 
 Why in-process: in moto mode the AWS services live inside the kernel (moto is an in-process
 mock), so the API must run there too to share them; ``curl`` in JupyterLab's terminal reaches
@@ -22,42 +19,145 @@ it on 127.0.0.1 while the kernel runs. The worker pool that executes queued orde
 stops with the API. :meth:`OrderApi.stop` is idempotent and also registered with ``atexit``,
 so shutting the kernel down stops the server.
 
-The client side (requests, measurements, following an order, curl commands) is
-:mod:`helpers.together.api_client`.
+Plumbing the handlers use: :func:`order_links` (the ``Location`` of an order, stage included),
+:func:`allowed_methods` (which methods a path has, for ``405``) and :func:`step_rows`. The client
+side (requests, measurements, following an order) is :mod:`helpers.together.api_client`.
 """
 
 from __future__ import annotations
 
 import atexit
+import base64
 import collections
 import json
-import re
 import shlex
 import threading
 import time
+import uuid
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
-from urllib.parse import unquote, urlsplit
+from urllib.parse import parse_qsl, unquote, urlsplit
 
+from ..core.backend import current
 from ..core.messages import WorkshopError, say
-from ..core.workers import WorkerPool
-from ..shop import Status
-from .hybrid import HTTP_FOR_OUTCOME, HybridShop
+from ..core.workers import LambdaContext, WorkerPool
+from ..shop import Span
+from .hybrid import HybridShop
 
 HOST = "127.0.0.1"
-#: The largest request body the API reads (an order is a few hundred bytes).
+#: The largest request body the gateway passes on (an order is a few hundred bytes; API Gateway's own limit is 10 MB).
 MAX_BODY_BYTES = 64 * 1024
-#: POST routes and what they run.
-POST_ROUTES: dict[str, str] = {"/sync/orders": "sync", "/async/orders": "async", "/hybrid/orders": "hybrid"}
-_ORDER_PATH = re.compile(r"^/orders/([^/]+)$")
-_ORDER_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
-FINAL = (Status.COMPLETED, Status.FAILED)
+#: The answer a Lambda handler returns: ``statusCode``, ``headers`` / ``multiValueHeaders``, ``body``, ``isBase64Encoded``.
+Handler = Callable[[dict[str, Any], Any], dict[str, Any]]
+
+
+# --- the event, and what the handlers need from it ------------------------------------------------
+
+
+def proxy_event(method: str, path: str, *, body: bytes | str | None = None, headers: dict[str, str] | None = None,
+                query: str = "", stage: str = "local", source_ip: str = HOST) -> dict[str, Any]:
+    """The event API Gateway sends a Lambda proxy integration (REST API, payload 1.0) for one request.
+
+    ``path`` is the request's path without the stage (API Gateway's ``path``); ``body`` bytes that
+    are not UTF-8 travel base64-encoded, as API Gateway sends binary bodies.
+    """
+    raw = body.encode("utf-8") if isinstance(body, str) else body
+    encoded = False
+    text: str | None = None
+    if raw is not None:
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError:
+            text, encoded = base64.b64encode(raw).decode("ascii"), True
+    hdrs = {"Host": HOST, "X-Forwarded-Proto": "http", **(headers or {})}
+    pairs = parse_qsl(query, keep_blank_values=True)
+    multi_query: dict[str, list[str]] = {}
+    for key, value in pairs:
+        multi_query.setdefault(key, []).append(value)
+    return {
+        "resource": "/{proxy+}",
+        "path": path,
+        "httpMethod": method,
+        "headers": hdrs,
+        "multiValueHeaders": {k: [v] for k, v in hdrs.items()},
+        "queryStringParameters": {k: v[-1] for k, v in multi_query.items()} or None,
+        "multiValueQueryStringParameters": multi_query or None,
+        "pathParameters": {"proxy": path.lstrip("/")},
+        "stageVariables": None,
+        "requestContext": {
+            "resourcePath": "/{proxy+}",
+            "httpMethod": method,
+            "path": path,  # on API Gateway: the stage too ("/prod/orders/…"); none here
+            "stage": stage,
+            "requestId": str(uuid.uuid4()),
+            "requestTimeEpoch": int(time.time() * 1000),
+            "protocol": "HTTP/1.1",
+            "identity": {"sourceIp": source_ip},
+            "domainName": hdrs["Host"],
+            "apiId": "local",
+            "accountId": current().account,
+        },
+        "body": text,
+        "isBase64Encoded": encoded,
+    }
+
+
+def order_links(event: Any, order_id: str) -> tuple[str, str]:
+    """``(Location, full URL)`` of ``GET /orders/{order_id}`` for the API that received ``event``.
+
+    On API Gateway the public path starts with the stage (``/prod/orders/…``): the ``Location``
+    keeps it, so a client that follows it reaches the API again. ``event`` is Powertools'
+    ``APIGatewayProxyEvent`` (``app.current_event``) or the raw event dict.
+    """
+    raw = getattr(event, "raw_event", event)
+    public_path = (raw.get("requestContext") or {}).get("path") or raw["path"]
+    base = public_path[: -len(raw["path"])] if public_path.endswith(raw["path"]) else ""
+    location = f"{base}/orders/{order_id}"
+    headers = {k.lower(): v for k, v in (raw.get("headers") or {}).items()}
+    site = f"{headers.get('x-forwarded-proto', 'https')}://{headers.get('host', HOST)}"
+    return location, site + location
+
+
+def allowed_methods(app: Any, path: str) -> str:
+    """The methods ``app`` (an ``APIGatewayRestResolver``) has routes for at ``path``, e.g. ``"GET, HEAD"``; ``""`` if none.
+
+    What a ``405 Method Not Allowed`` lists in its ``Allow`` header. Reads the router's registered
+    routes (Powertools keeps them on the resolver, static and dynamic apart).
+    """
+    routes = [*app._static_routes, *app._dynamic_routes]
+    return ", ".join(dict.fromkeys(r.method.upper() for r in routes if r.rule.match(path)))
+
+
+def step_rows(spans: Iterable[Span]) -> list[dict[str, Any]]:
+    """The steps of an answer as JSON rows: step, service, real ms, outcome."""
+    return [{"step": s.step, "service": s.service, "ms": round(s.duration_ms, 2), "outcome": s.outcome} for s in spans]
+
+
+def _answer_headers(answer: dict[str, Any]) -> dict[str, str]:
+    """A handler answer's headers (``multiValueHeaders`` joined, then ``headers``) as one dict."""
+    out = {k: ", ".join(map(str, v)) for k, v in (answer.get("multiValueHeaders") or {}).items()}
+    out.update({k: str(v) for k, v in (answer.get("headers") or {}).items()})
+    return out
+
+
+def _answer_body(answer: dict[str, Any]) -> bytes:
+    body = answer.get("body") or ""
+    if answer.get("isBase64Encoded"):
+        return base64.b64decode(body)
+    return body.encode("utf-8") if isinstance(body, str) else json.dumps(body).encode("utf-8")
+
+
+def _error(status: int, key: str, **kwargs: Any) -> dict[str, Any]:
+    """An answer of the gateway itself, shaped like a handler's: JSON ``{"error": sentence}``."""
+    return {"statusCode": status, "headers": {"Content-Type": "application/json"},
+            "body": json.dumps({"error": say(key, **kwargs)}, ensure_ascii=False)}
 
 
 @dataclass(frozen=True)
 class LogEntry:
-    """One request as the server saw it."""
+    """One request as the gateway saw it."""
 
     method: str
     path: str
@@ -74,42 +174,58 @@ class _Server(ThreadingHTTPServer):
     api: OrderApi
 
 
-class _Handler(BaseHTTPRequestHandler):
+class _Request(BaseHTTPRequestHandler):
     server: _Server
     server_version = "AsyncFirstSteps/1.0"
 
     def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
-        self._dispatch("GET")
+        self._forward("GET")
 
     def do_HEAD(self) -> None:  # noqa: N802
-        self._dispatch("HEAD")
+        self._forward("HEAD")
 
     def do_POST(self) -> None:  # noqa: N802
-        self._dispatch("POST")
+        self._forward("POST")
 
     def do_PUT(self) -> None:  # noqa: N802
-        self._dispatch("PUT")
+        self._forward("PUT")
 
     def do_DELETE(self) -> None:  # noqa: N802
-        self._dispatch("DELETE")
+        self._forward("DELETE")
 
     def do_PATCH(self) -> None:  # noqa: N802
-        self._dispatch("PATCH")
+        self._forward("PATCH")
+
+    def do_OPTIONS(self) -> None:  # noqa: N802
+        self._forward("OPTIONS")
 
     def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
         """Silence the default stderr log (it would land in whichever notebook cell runs): see ``api.log``."""
 
-    def _dispatch(self, method: str) -> None:
+    def _forward(self, method: str) -> None:
         start = time.perf_counter()
-        path = unquote(urlsplit(self.path).path)
-        api = self.server.api
-        try:
-            status, body, headers = api._route(method, path, self._read_body if method == "POST" else None)
-        except Exception as exc:  # never a traceback to the client: one sentence, 500
-            status, body, headers = 500, {"error": say("api.internal", error=f"{type(exc).__name__}: {exc}")}, {}
+        url = urlsplit(self.path)
+        path = unquote(url.path)  # API Gateway passes the decoded path
+        body = self._read_body()
+        if isinstance(body, int):
+            answer = _error(413, "api.too_large", size=body, limit=MAX_BODY_BYTES)
+        else:
+            headers = {k: v for k, v in self.headers.items() if k.lower() != "content-length"}
+            event = proxy_event(method, path, body=body if body or method in ("POST", "PUT", "PATCH") else None,
+                                headers=headers, query=url.query, source_ip=self.client_address[0])
+            answer = self.server.api.invoke(event)
+        status = int(answer.get("statusCode", 500))
         # Logged before the answer goes out, so a client that got its answer finds it in the log.
-        api.log.append(LogEntry(method, path, status, (time.perf_counter() - start) * 1000))
-        self._send(status, body, headers, head_only=method == "HEAD")
+        self.server.api.log.append(LogEntry(method, path, status, (time.perf_counter() - start) * 1000))
+        raw = _answer_body(answer)
+        self.send_response(status)
+        headers = {"Content-Type": "application/json; charset=utf-8", **_answer_headers(answer)}
+        for key, value in headers.items():
+            self.send_header(key, value)
+        self.send_header("Content-Length", str(len(raw)))
+        self.end_headers()
+        if method != "HEAD":
+            self.wfile.write(raw)
 
     def _read_body(self) -> bytes | int:
         """The request body, or its size in bytes when it is over the limit (then it is discarded)."""
@@ -128,48 +244,56 @@ class _Handler(BaseHTTPRequestHandler):
             return length
         return self.rfile.read(length) if length > 0 else b""
 
-    def _send(self, status: int, body: dict[str, Any], headers: dict[str, str], *, head_only: bool) -> None:
-        raw = json.dumps(body, ensure_ascii=False).encode("utf-8")
-        self.send_response(status)
-        self.send_header("Content-Type", "application/json; charset=utf-8")
-        self.send_header("Content-Length", str(len(raw)))
-        for key, value in headers.items():
-            self.send_header(key, value)
-        self.end_headers()
-        if not head_only:
-            self.wfile.write(raw)
-
-
-def _span_rows(spans: Any) -> list[dict[str, Any]]:
-    """The steps of a synchronous answer as JSON rows: step, service, real ms, outcome."""
-    return [{"step": s.step, "service": s.service, "ms": round(s.duration_ms, 2), "outcome": s.outcome} for s in spans]
-
 
 class OrderApi:
-    """The order API over HTTP on 127.0.0.1 (see the module doc), with its worker pool.
+    """A Lambda handler served over HTTP on 127.0.0.1 (see the module doc), with the worker pool of its queue.
 
-    ``OrderApi(shop).start()`` or ``with OrderApi(shop) as api: …``; :func:`start_api` is the
-    notebook's one-liner. ``workers`` worker threads execute queued orders (0: none, orders stay
-    ``ACCEPTED``), taking ``batch_size`` messages per receive (1 by default: an order starts as
-    soon as any worker is free, instead of waiting behind nine others in one worker's batch). ``port=0`` picks a free port; after :meth:`stop`, :meth:`start` tries the
-    same port again so the ``curl`` commands you copied keep working.
+    ``OrderApi(handler, shop).start()`` or ``with OrderApi(handler, shop) as api: …``;
+    :func:`start_api` is the notebook's one-liner. ``handler(event, context)`` is the Lambda
+    entry point; ``shop`` is the :class:`HybridShop` it works on (its queue gets ``workers``
+    worker threads, 0: none, orders stay ``ACCEPTED``), taking ``batch_size`` messages per
+    receive (1 by default: an order starts as soon as any worker is free). ``port=0`` picks a
+    free port; after :meth:`stop`, :meth:`start` tries the same port again so the ``curl``
+    commands you copied keep working.
     """
 
-    def __init__(self, shop: HybridShop | None = None, *, workers: int = 2, port: int = 0,
-                 batch_size: int = 1) -> None:
+    def __init__(self, handler: Handler, shop: HybridShop, *, workers: int = 2, port: int = 0,
+                 batch_size: int = 1, function_name: str = "order-api") -> None:
         if not isinstance(workers, int) or isinstance(workers, bool) or not 0 <= workers <= 32:
             raise WorkshopError("api.bad_workers", value=workers)
-        self.shop = shop if shop is not None else HybridShop.create()
+        if not callable(handler):
+            raise WorkshopError("api.bad_handler", kind=type(handler).__name__)
+        self.handler = handler
+        self.shop = shop
         self.workers = workers
         self.batch_size = batch_size
+        self.function_name = function_name
         self._wanted_port = port
         self._last_port: int | None = None
         self._server: _Server | None = None
         self._thread: threading.Thread | None = None
         self.pool: WorkerPool | None = None
         self._lock = threading.Lock()
-        #: The last requests the server answered (method, path, status, ms).
+        self._one_at_a_time = threading.Lock()
+        #: The last requests the gateway answered (method, path, status, ms).
         self.log: collections.deque[LogEntry] = collections.deque(maxlen=1000)
+
+    def invoke(self, event: dict[str, Any]) -> dict[str, Any]:
+        """Call the handler with ``event`` and a Lambda-like context, one request at a time.
+
+        A handler that raises or returns something that is not an answer gets ``500`` with one
+        sentence: nothing reaches the client as a traceback.
+        """
+        backend = current()
+        context = LambdaContext(self.function_name, backend.region, backend.account, timeout_s=30)
+        with self._one_at_a_time:
+            try:
+                answer = self.handler(event, context)
+            except Exception as exc:  # noqa: BLE001 (any failure of the handler is the client's 500)
+                return _error(500, "api.internal", error=f"{type(exc).__name__}: {exc}")
+        if not isinstance(answer, dict) or "statusCode" not in answer:
+            return _error(500, "api.internal", error=f"the handler returned {type(answer).__name__}, not an answer")
+        return answer
 
     # --- lifecycle -------------------------------------------------------------------------------
     def start(self) -> OrderApi:
@@ -192,7 +316,7 @@ class OrderApi:
     def _bind(self) -> _Server:
         for port in dict.fromkeys([self._wanted_port or self._last_port or 0, 0]):
             try:
-                return _Server((HOST, port), _Handler)
+                return _Server((HOST, port), _Request)
             except OSError:
                 if port == 0 or self._wanted_port:
                     raise WorkshopError("api.cannot_bind", port=port) from None
@@ -241,8 +365,9 @@ class OrderApi:
         return f"OrderApi({self.url}, {self.workers} worker(s))"
 
     def describe(self) -> str:
-        """One paragraph for the learner: where the API listens and its routes."""
-        return say("api.started", url=self.url, workers=self.workers)
+        """One paragraph for the learner: where the API listens, and what it calls."""
+        name = getattr(self.handler, "__qualname__", type(self.handler).__name__)
+        return say("api.started", url=self.url, workers=self.workers, handler=name)
 
     def curl_commands(self, payload: dict[str, Any] | None = None) -> dict[str, str]:
         """The ``curl`` commands for this API's real port (see :func:`curl_commands`)."""
@@ -253,109 +378,12 @@ class OrderApi:
         for label, cmd in self.curl_commands(payload).items():
             print(f"# {label}\n{cmd}\n")
 
-    # --- routing (called from the request threads) ---------------------------------------------
-    def _route(self, method: str, path: str, read_body: Any) -> tuple[int, dict[str, Any], dict[str, str]]:
-        path = path.rstrip("/") or "/"
-        if path in POST_ROUTES:
-            if method != "POST":
-                return _not_allowed(method, path, "POST")
-            return self._post(POST_ROUTES[path], read_body())
-        match = _ORDER_PATH.match(path)
-        if match:
-            if method not in ("GET", "HEAD"):
-                return _not_allowed(method, path, "GET, HEAD")
-            return self._get_order(match.group(1))
-        return 404, {"error": say("api.not_found", method=method, path=path)}, {}
-
-    def _post(self, kind: str, body: bytes | int) -> tuple[int, dict[str, Any], dict[str, str]]:
-        if isinstance(body, int):
-            return 413, {"error": say("api.too_large", size=body, limit=MAX_BODY_BYTES)}, {}
-        try:
-            payload = json.loads(body.decode("utf-8"))
-        except (UnicodeDecodeError, ValueError) as exc:
-            detail = "the body is empty" if not body.strip() else str(exc)
-            return 400, {"error": say("api.bad_json", detail=detail)}, {}
-        if kind == "sync":
-            return self._post_sync(payload)
-        if kind == "async":
-            return self._post_async(payload)
-        return self._post_hybrid(payload)
-
-    def _links(self, order_id: str) -> tuple[dict[str, str], str]:
-        location = f"/orders/{order_id}"
-        return {"Location": location}, f"http://{HOST}:{self.port}{location}"
-
-    def _post_sync(self, payload: Any) -> tuple[int, dict[str, Any], dict[str, str]]:
-        result = self.shop.place_order_sync(payload)
-        if result.status == Status.REJECTED:
-            return 400, {"error": result.error or say("api.rejected")}, {}
-        assert result.order_id is not None
-        headers, status_url = self._links(result.order_id)
-        body: dict[str, Any] = {
-            "order_id": result.order_id,
-            "status": result.status,
-            "response_ms": round(result.response_ms, 2),
-            "steps": _span_rows(result.spans),
-            "total_jpy": result.order.total_jpy if result.order else None,
-            "status_url": status_url,
-        }
-        if result.ok:
-            body["message"] = say("api.told.sync_completed", order_id=result.order_id)
-            return 201, body, headers
-        outcome = result.spans[-1].outcome if result.spans else "failed"
-        body |= {"failed_step": result.failed_step, "error": result.error,
-                 "message": say("api.told.failed", order_id=result.order_id, step=result.failed_step)}
-        return HTTP_FOR_OUTCOME.get(outcome, 502), body, headers
-
-    def _post_async(self, payload: Any) -> tuple[int, dict[str, Any], dict[str, str]]:
-        answer = self.shop.accept_order(payload)
-        if not answer.ok or answer.order_id is None:
-            return 400, {"error": answer.error or say("api.rejected")}, {}
-        headers, status_url = self._links(answer.order_id)
-        return 202, {
-            "order_id": answer.order_id,
-            "status": answer.status,
-            "response_ms": round(answer.response_ms, 2),
-            "status_url": status_url,
-            "message": say("api.told.async_accepted", order_id=answer.order_id, status_url=status_url),
-        }, headers
-
-    def _post_hybrid(self, payload: Any) -> tuple[int, dict[str, Any], dict[str, str]]:
-        answer = self.shop.accept_hybrid(payload)
-        if answer.status == Status.REJECTED or answer.order_id is None:
-            return 400, {"error": answer.error or say("api.rejected")}, {}
-        headers, status_url = self._links(answer.order_id)
-        body: dict[str, Any] = {
-            "order_id": answer.order_id,
-            "status": answer.status,
-            "response_ms": round(answer.response_ms, 2),
-            "steps": _span_rows(answer.spans),
-            "queued_steps": list(answer.queued_steps),
-            "status_url": status_url,
-        }
-        if answer.ok:
-            body["message"] = say("api.told.hybrid_confirmed", order_id=answer.order_id)
-            return 201, body, headers
-        body |= {"failed_step": answer.failed_step, "error": answer.error,
-                 "message": say("api.told.failed", order_id=answer.order_id, step=answer.failed_step)}
-        return answer.http_status, body, headers
-
-    def _get_order(self, order_id: str) -> tuple[int, dict[str, Any], dict[str, str]]:
-        doc = self.shop.status_of(order_id) if _ORDER_ID.match(order_id) else None
-        if doc is None:
-            return 404, {"error": say("api.unknown_order", order_id=order_id)}, {}
-        return 200, doc, {}
-
-
-def _not_allowed(method: str, path: str, allowed: str) -> tuple[int, dict[str, Any], dict[str, str]]:
-    return 405, {"error": say("api.method_not_allowed", method=method, path=path, allowed=allowed)}, {"Allow": allowed}
-
 
 _started: list[OrderApi] = []
 
 
-def start_api(shop: HybridShop | None = None, *, workers: int = 2) -> OrderApi:
-    """Start the order API for ``shop`` (a new :class:`HybridShop` if none) and return it.
+def start_api(handler: Handler, shop: HybridShop, *, workers: int = 2) -> OrderApi:
+    """Serve ``handler`` for ``shop`` on 127.0.0.1 with ``workers`` queue workers, and return the API.
 
     One API per kernel: an API started earlier by this function is stopped first and its port
     reused, so re-running the notebook cell neither piles up servers nor changes the port in
@@ -366,11 +394,11 @@ def start_api(shop: HybridShop | None = None, *, workers: int = 2) -> OrderApi:
         old = _started.pop()
         port = old._last_port or port
         old.stop()
-    api = OrderApi(shop, workers=workers, port=port)
+    api = OrderApi(handler, shop, workers=workers, port=port)
     try:
         api.start()
     except WorkshopError:
-        api = OrderApi(shop, workers=workers).start()  # the old port is taken: any free one
+        api = OrderApi(handler, shop, workers=workers).start()  # the old port is taken: any free one
     _started.append(api)
     return api
 

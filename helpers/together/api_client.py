@@ -13,13 +13,17 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from ..core.display import Table
 from ..core.messages import WorkshopError, say
-from ..shop import percentile
-from .api import FINAL, OrderApi
+from ..core.sampling import wait_until
+from ..shop import Status, percentile
+from .api import OrderApi
+
+#: The statuses an order ends in.
+FINAL = (Status.COMPLETED, Status.FAILED)
 
 #: urllib without proxies: a request to 127.0.0.1 must never go to an HTTP(S)_PROXY.
 _OPENER = urllib.request.build_opener(urllib.request.ProxyHandler({}))
@@ -129,7 +133,6 @@ class Comparison:
     """The same kind of orders through several endpoints, measured over HTTP."""
 
     runs: dict[str, HttpRun]
-    finished_at: dict[str, float] = field(default_factory=dict)  # order id → perf_counter when done
 
     def p50(self, path: str) -> float:
         """Median client-side time of ``path``, real ms."""
@@ -141,16 +144,23 @@ class Comparison:
 
     def only(self, *paths: str) -> Comparison:
         """The same measurements, for some endpoints only (e.g. to plot two of three)."""
-        return Comparison({p: self.runs[p] for p in paths}, dict(self.finished_at))
+        return Comparison({p: self.runs[p] for p in paths})
 
-    def merged(self, other: Comparison) -> Comparison:
-        """This comparison and ``other`` together (e.g. a third endpoint measured later)."""
-        return Comparison({**self.runs, **other.runs}, {**self.finished_at, **other.finished_at})
 
-    def until_done_ms(self, path: str) -> list[float]:
-        """Per order sent to ``path``: from sending the request until the order was COMPLETED or FAILED, ms."""
-        return [(self.finished_at[r.order_id] - r.start) * 1000 for r in self.runs[path].responses
-                if r.order_id in self.finished_at]
+def wait_until_final(api: OrderApi, order_ids: Sequence[str], timeout_s: float) -> bool:
+    """Wait until every order of ``order_ids`` is COMPLETED or FAILED in the orders table (False on timeout).
+
+    Read from the table, not from the worker's memory, so it works whichever handler accepted the order.
+    """
+    pending = set(order_ids)
+
+    def done() -> bool:
+        for oid in list(pending):
+            if (api.shop.shop.store.get_order(oid) or {}).get("status") in FINAL:
+                pending.discard(oid)
+        return not pending
+
+    return wait_until(done, timeout_s, poll_s=0.02)
 
 
 def compare_endpoints(api: OrderApi, n: int = 10,
@@ -162,13 +172,13 @@ def compare_endpoints(api: OrderApi, n: int = 10,
     (default) takes the endpoints in turn — sync, async, sync, async … — so every endpoint
     meets the same conditions (the same busy workers, the same other programs on the laptop);
     ``False`` sends all of one endpoint's orders, then the next one's. Each endpoint gets its own
-    orders (sample orders from ``start`` on).
+    orders (sample orders from ``start`` on). Waiting for the queued orders to finish means the
+    next measurement starts with an idle queue.
     """
     if not isinstance(n, int) or isinstance(n, bool) or not 1 <= n <= 200:
         raise WorkshopError("api.bad_n", value=n)
-    shop = api.shop
     base = _base(api)
-    payloads = {path: shop.shop.sample_orders(n, start=start + i * n) for i, path in enumerate(paths)}
+    payloads = {path: api.shop.shop.sample_orders(n, start=start + i * n) for i, path in enumerate(paths)}
     answers: dict[str, list[HttpResponse]] = {path: [] for path in paths}
     order = ([(k, path) for k in range(n) for path in paths] if interleave
              else [(k, path) for path in paths for k in range(n)])
@@ -176,10 +186,8 @@ def compare_endpoints(api: OrderApi, n: int = 10,
         answers[path].append(request("POST", base + path, payloads[path][k]))
     runs = {path: HttpRun(path, answers[path]) for path in paths}
     ids = [oid for run in runs.values() for r in run.responses if r.status in (201, 202) and (oid := r.order_id)]
-    shop.wait_until_finished(ids, timeout_s)
-    with shop._lock:
-        finished = {i: shop.finished_at[i] for i in ids if i in shop.finished_at}
-    return Comparison(runs, finished)
+    wait_until_final(api, ids, timeout_s)
+    return Comparison(runs)
 
 
 # --- following one order -----------------------------------------------------------------------------

@@ -8,13 +8,13 @@ own small resources (``<prefix>-lab-…``), and returns a result a claim cell ca
 item              illustration
 ================  ==========================================================================
 ordering          :func:`ordering_demo` — status events applied out of order: a naive consumer
-                  ends in the wrong state; a sequence number and a conditional write do not
+                  ends in the wrong state; the notebook's conditional write on a sequence number does not
 duplicates        :func:`duplicates_demo` — one order delivered twice: the naive consumer
-                  charges twice, notebook 05's :class:`~helpers.failure.idempotency.StepGuard` once
+                  charges twice, notebook 05's conditional put once
 retries_dlq       :func:`dlq_demo` — a poison message is retried ``maxReceiveCount`` times and
                   then parked in the dead-letter queue; the good order is processed once
 visibility        :func:`visibility_timeout_ok` — Lambda's rule: visibility timeout ≥ 6 × the
-                  function timeout (:func:`visibility_table` for a few configurations)
+                  function timeout; below 1× Lambda refuses the trigger (:func:`visibility_table`)
 message_size      :func:`size_demo` — SNS refuses a 300 KiB message, SQS takes it (1 MiB);
                   the claim-check pattern sends a reference instead
 monitoring        :func:`monitoring_demo` — a stuck consumer: queue depth and the age of the
@@ -35,6 +35,7 @@ import math
 import threading
 import time
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -88,14 +89,18 @@ class OrderingResult:
         return max(self.events)[1]
 
 
-def ordering_demo(delivered: tuple[int, ...] = (1, 3, 2)) -> OrderingResult:
+#: ``apply(table, order_id, seq, status) -> bool``: store one status event; True if it was written.
+ApplyEvent = Callable[[str, str, int, str], bool]
+
+
+def ordering_demo(guarded: ApplyEvent, delivered: tuple[int, ...] = (1, 3, 2)) -> OrderingResult:
     """Apply :data:`ORDER_EVENTS` in the order ``delivered`` (default: event 2 was retried and came last).
 
-    A standard queue does not keep order: a retried message comes back after later ones (03 §3c
-    measured it). The **naive** consumer writes each event's status; the **guarded** one writes
-    only if the event's sequence number is newer than the stored one (a DynamoDB conditional
-    write), so a late, stale event changes nothing. (The other fix: a FIFO queue with the order
-    id as message group, 03 §3c.)
+    A standard queue does not keep order: a retried message comes back after later ones (03
+    measured it). The **naive** consumer writes each event's status; ``guarded`` is the
+    notebook's consumer, which should write only if the event's sequence number is newer than
+    the stored one (a DynamoDB conditional write), so a late, stale event changes nothing.
+    (The other fix: a FIFO queue with the order id as message group, notebook 03.)
     """
     events = dict(ORDER_EVENTS)
     if sorted(delivered) != sorted(events):
@@ -106,17 +111,11 @@ def ordering_demo(delivered: tuple[int, ...] = (1, 3, 2)) -> OrderingResult:
     naive_id, guarded_id = f"naive-{run}", f"guarded-{run}"
     skipped: list[int] = []
     for seq in delivered:
-        values = {":s": {"S": events[seq]}, ":n": {"N": str(seq)}}
         ddb.update_item(TableName=table, Key={"order_id": {"S": naive_id}},
                         UpdateExpression="SET #st = :s, seq = :n", ExpressionAttributeNames={"#st": "status"},
-                        ExpressionAttributeValues=values)
-        try:
-            ddb.update_item(TableName=table, Key={"order_id": {"S": guarded_id}},
-                            UpdateExpression="SET #st = :s, seq = :n", ExpressionAttributeNames={"#st": "status"},
-                            ConditionExpression="attribute_not_exists(seq) OR seq < :n",
-                            ExpressionAttributeValues=values)
-        except ddb.exceptions.ConditionalCheckFailedException:
-            skipped.append(seq)  # an older event arrived late: ignore it
+                        ExpressionAttributeValues={":s": {"S": events[seq]}, ":n": {"N": str(seq)}})
+        if not guarded(table, guarded_id, seq, events[seq]):
+            skipped.append(seq)  # the guarded consumer ignored a late, older event
 
     def status(oid: str) -> str:
         item = ddb.get_item(TableName=table, Key={"order_id": {"S": oid}}, ConsistentRead=True)["Item"]
@@ -144,8 +143,8 @@ def duplicates_demo(shop: Shop, deliveries: int = 2) -> DuplicateResult:
     """Deliver the same order message ``deliveries`` times (at-least-once) to two payment consumers.
 
     **naive**: ``shop.charge_payment(order)`` — every delivery charges. **idempotent**: notebook
-    05's :class:`~helpers.failure.idempotency.StepGuard` — the charge and an idempotency record commit
-    in one transaction, a second delivery finds the record and charges nothing. Both run in the
+    05's :class:`~helpers.failure.idempotency.StepGuard` — the charge record is a conditional put
+    keyed by the order, so a second delivery writes nothing and charges nothing. Both run in the
     Powertools batch handler a Lambda would use; services do not sleep (only counts matter).
     """
     from ..failure.idempotency import (
@@ -259,26 +258,25 @@ def visibility_timeout_ok(function_timeout_s: float, visibility_timeout_s: float
 
 
 def visibility_advice(function_timeout_s: float, visibility_timeout_s: float) -> str:
-    """One sentence on a (function timeout, visibility timeout) pair: fine, too short, or over the maximum."""
+    """One sentence on a (function timeout, visibility timeout) pair for a Lambda SQS trigger.
+
+    Shorter than the function timeout: Lambda refuses the trigger (``CreateEventSourceMapping``
+    fails). Between 1× and 6×: accepted, but a batch retried after throttling may be handed out
+    again while it still runs. At least 6×: fine. Over 12 hours: SQS refuses the setting.
+    """
     fn = _seconds(function_timeout_s, "function_timeout_s")
     vis = _seconds(visibility_timeout_s, "visibility_timeout_s")
     want = LAMBDA_VISIBILITY_FACTOR * fn
     if vis > SQS_MAX_VISIBILITY_S:
         return say("checklist.visibility.over_max", vis=vis)
-    if vis <= fn:
-        return say("checklist.visibility.duplicates", vis=vis, fn=fn, want=want)
+    if vis < fn:
+        return say("checklist.visibility.refused", vis=vis, fn=fn, want=want)
     if vis < want:
         return say("checklist.visibility.short", vis=vis, fn=fn, want=want)
     return say("checklist.visibility.ok", vis=vis, fn=fn, want=want)
 
 
-def queue_visibility_timeout(url: str) -> int:
-    """The queue's visibility timeout in seconds, as SQS reports it."""
-    attrs = client("sqs").get_queue_attributes(QueueUrl=url, AttributeNames=["VisibilityTimeout"])["Attributes"]
-    return int(attrs["VisibilityTimeout"])
-
-
-def visibility_table(cases: tuple[tuple[float, float], ...] = ((30, 30), (30, 60), (30, 180), (60, 300),
+def visibility_table(cases: tuple[tuple[float, float], ...] = ((120, 30), (30, 30), (30, 60), (30, 180),
                                                                (900, 5400))) -> Table:
     """A few (function timeout, visibility timeout) pairs with the verdict and the advice."""
     t = Table(["function timeout (s)", "visibility timeout (s)", "≥ 6×?", "advice"],

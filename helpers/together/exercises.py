@@ -1,4 +1,4 @@
-"""Exercises of 06_sync_and_async_together: classify new steps, find the bug in consumers, HTTP status codes.
+"""Exercises of 06_sync_and_async_together: which steps the caller waits for, find the bug, HTTP status codes.
 
 The facts each statement gives (the new steps, the consumers, the situations) are constants
 here, so the notebook text and the checker cannot drift apart.
@@ -13,18 +13,17 @@ from ..core.exercises import Wrong, exercise
 from ..core.messages import say
 from .checklist import ITEMS
 
-# --- 06.classify ----------------------------------------------------------------------------------
+# --- 06.wait_for ----------------------------------------------------------------------------------
 
-#: The new requirement: steps the shop adds, and whether the caller waits for each.
-NEW_STEPS: dict[str, str] = {
-    "coupon": "sync",  # the price the customer pays depends on it; a bad code must be told at the checkout
-    "fraud_check": "sync",  # must decide before the card is charged; a refused order must be told now
-    "invoice_pdf": "async",  # 2 s of rendering nobody waits for; e-mailed later
-    "warehouse_pick": "async",  # the warehouse works from a queue anyway
-    "recommendations": "async",  # analytics: seconds or minutes later is fine
+#: The new flow: steps the shop adds, and whether the caller must wait for each (True) or not.
+NEW_STEPS: dict[str, bool] = {
+    "coupon": True,  # the price the customer pays depends on it; a bad code must be told at the checkout
+    "fraud_check": True,  # must decide before the card is charged; a refused order must be told now
+    "invoice_pdf": False,  # 2 s of rendering nobody waits for; e-mailed later
+    "warehouse_pick": False,  # the warehouse works from a queue anyway
+    "recommendations": False,  # analytics: seconds or minutes later is fine
 }
-MODES = ("sync", "async")
-
+WAITS_FOR = frozenset(step for step, waits in NEW_STEPS.items() if waits)
 
 
 def _has_every_key(answer: Any, keys: Iterable[str], exercise_name: str) -> None:
@@ -35,27 +34,33 @@ def _has_every_key(answer: Any, keys: Iterable[str], exercise_name: str) -> None
     if missing:
         raise Wrong(f"{exercise_name}.missing", missing=", ".join(missing))
 
-def _classify_answer() -> dict[str, str]:
-    return dict(NEW_STEPS)
+
+def _wait_for_answer() -> set[str]:
+    my_waits_for = {
+        "coupon",  # the total the customer pays depends on it, and a bad code must be told now
+        "fraud_check",  # it decides whether the card may be charged at all
+    }
+    return my_waits_for
 
 
-@exercise("06.classify", solution_answer=_classify_answer)
-def _check_classify(answer: Any) -> str:
-    _has_every_key(answer, NEW_STEPS, "ex.06.classify")
-    chosen = {k: str(v).strip().lower() for k, v in answer.items() if k in NEW_STEPS}
-    bad = [f"{k}={answer[k]!r}" for k, v in chosen.items() if v not in MODES]
-    if bad:
-        raise Wrong("ex.06.classify.bad_value", bad=", ".join(bad))
-    wrong = [k for k in NEW_STEPS if chosen[k] != NEW_STEPS[k]]
-    if set(chosen.values()) == {"sync"}:
-        raise Wrong("ex.06.classify.all_sync")
-    if set(chosen.values()) == {"async"}:
-        raise Wrong("ex.06.classify.all_async")
+@exercise("06.wait_for", solution_answer=_wait_for_answer)
+def _check_wait_for(answer: Any) -> str:
+    if isinstance(answer, str) or not isinstance(answer, (set, frozenset, list, tuple)):
+        raise Wrong("ex.06.wait_for.not_steps", kind=type(answer).__name__)
+    chosen = {str(step).strip().lower() for step in answer}
+    unknown = sorted(chosen - set(NEW_STEPS))
+    if unknown:
+        raise Wrong("ex.06.wait_for.unknown", unknown=", ".join(unknown), valid=", ".join(NEW_STEPS))
+    if chosen == set(NEW_STEPS):
+        raise Wrong("ex.06.wait_for.all_sync")
+    if not chosen:
+        raise Wrong("ex.06.wait_for.all_async")
+    wrong = [step for step in NEW_STEPS if (step in chosen) != (step in WAITS_FOR)]
     if wrong:
         first = wrong[0]
-        raise Wrong("ex.06.classify.wrong", n=len(wrong), step=first, mode=chosen[first],
-                    why=say(f"ex.06.classify.why.{first}"))
-    return say("ex.06.classify.ok", sync=", ".join(k for k, v in NEW_STEPS.items() if v == "sync"))
+        key = "ex.06.wait_for.must_wait" if first in WAITS_FOR else "ex.06.wait_for.need_not_wait"
+        raise Wrong(key, n=len(wrong), step=first, why=say(f"ex.06.wait_for.why.{first}"))
+    return say("ex.06.wait_for.ok", steps=" and ".join(s for s in NEW_STEPS if s in WAITS_FOR))
 
 
 # --- 06.find_bug ------------------------------------------------------------------------------------
@@ -63,7 +68,7 @@ def _check_classify(answer: Any) -> str:
 #: The consumers shown in the notebook, and the checklist item each one breaks.
 BUGGY: dict[str, str] = {
     "A": "retries_dlq",  # swallows the error: the message is deleted as if processed
-    "B": "visibility",  # 90 s of work under a 30 s visibility timeout
+    "B": "visibility",  # a 120 s function timeout on a queue with a 30 s visibility timeout
     "C": "ordering",  # a late event overwrites a newer status
     "D": "duplicates",  # charges on every delivery
 }
@@ -77,7 +82,13 @@ NEAR_MISSES: dict[tuple[str, str], str] = {
 
 
 def _find_bug_answer() -> dict[str, str]:
-    return dict(BUGGY)
+    my_bugs = {
+        "A": "retries_dlq",  # the error is swallowed: the message is deleted, never retried, never dead-lettered
+        "B": "visibility",  # a 120 s function on a 30 s visibility timeout: Lambda refuses this trigger
+        "C": "ordering",  # a late OrderShipped overwrites CANCELLED
+        "D": "duplicates",  # every delivery charges the card again
+    }
+    return my_bugs
 
 
 @exercise("06.find_bug", solution_answer=_find_bug_answer)
@@ -115,7 +126,14 @@ STATUS_CODES: dict[str, int] = {
 
 
 def _status_codes_answer() -> dict[str, int]:
-    return dict(STATUS_CODES)
+    my_codes = {
+        "accepted": 202,  # stored and queued, not done yet
+        "completed": 201,  # created, and every step ran before the answer
+        "bad_json": 400,  # the client must fix its request
+        "unknown_order": 404,  # no order has that id
+        "wrong_method": 405,  # the path exists, but only for POST
+    }
+    return my_codes
 
 
 @exercise("06.status_codes", solution_answer=_status_codes_answer)

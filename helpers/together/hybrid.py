@@ -6,23 +6,21 @@ sold out, not in an e-mail an hour later. Everything else (booking the shipment,
 loyalty points) can happen after the answer.
 
 * :data:`CALLER_NEEDS_ANSWER` is that judgement per step (the one thing the service profile
-  cannot tell us); the reasons are sentences in :mod:`helpers.core.messages` (``hybrid.why.<step>``).
+  cannot tell us); the reasons are sentences in :mod:`helpers.together.messages` (``hybrid.why.<step>``).
 * :func:`decide` joins it with the profile (latency, failure rate) into a decision table;
   :func:`predict` says what each design makes the customer wait for and how often the answer
   is an error.
-* :class:`HybridShop` is the order API with all three designs over one store and one queue:
-  ``place_order_sync`` (inherited from the domain shop: every step), ``accept_order``
-  (inherited from :class:`~helpers.queues.async_shop.AsyncShop`: validate, store, enqueue) and
-  :meth:`HybridShop.accept_hybrid` (validate → inventory → payment, *then* enqueue the rest and
-  answer ``CONFIRMED``). Its worker marks every step in the orders table as it completes, so
-  ``GET /orders/{id}`` can show progress (:func:`status_document`).
+* :class:`HybridShop` is what the handlers of notebook 06 work on: the domain shop, the orders
+  queue and the worker. Its worker marks every step in the orders table as it completes, so
+  ``GET /orders/{order_id}`` can show progress (:func:`status_document`). The routes themselves
+  (``POST /sync/orders``, ``/async/orders``, ``/hybrid/orders``) are the notebook's code, saved to
+  :mod:`helpers.together.lesson`.
 """
 
 from __future__ import annotations
 
-import time
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from ..core.backend import client
@@ -32,12 +30,9 @@ from ..queues.async_shop import AsyncShop
 from ..shop import (
     DOWNSTREAM,
     STEPS,
-    Accepted,
-    InvalidOrder,
     Order,
     OrderResult,
     Shop,
-    Span,
     Status,
     StepProfile,
     speed,
@@ -49,7 +44,7 @@ CONFIRMED = "CONFIRMED"
 
 #: Does the caller need this step's answer before we respond? The judgement the profile cannot
 #: make: a step whose outcome changes what we must tell the customer *now* stays synchronous.
-#: The reason for each is the sentence ``hybrid.why.<step>`` in :mod:`helpers.core.messages`.
+#: The reason for each is the sentence ``hybrid.why.<step>`` in :mod:`helpers.together.messages`.
 CALLER_NEEDS_ANSWER: dict[str, bool] = {
     "validate": True,  # a malformed order must be refused while the customer can fix it
     "inventory": True,  # selling what is not there means a cancellation e-mail later
@@ -217,62 +212,29 @@ def status_document(stored: dict[str, Any]) -> dict[str, Any]:
 # --- the hybrid shop -------------------------------------------------------------------------------
 
 
-@dataclass
-class HybridAnswer(Accepted):
-    """The answer of :meth:`HybridShop.accept_hybrid`: an :class:`~helpers.shop.Accepted` plus the synchronous steps."""
-
-    spans: list[Span] = field(default_factory=list)
-    failed_step: str | None = None
-    outcome: str | None = None  # the failing step's outcome ("failed", "unavailable", "out_of_stock")
-    queued_steps: tuple[str, ...] = ()
-
-    @property
-    def ok(self) -> bool:
-        """True when the order is confirmed (the rest is queued)."""
-        return self.status == CONFIRMED
-
-    @property
-    def http_status(self) -> int:
-        """201 confirmed, 400 invalid, 409 out of stock, 502 a downstream service failed."""
-        if self.ok:
-            return 201
-        if self.status == Status.REJECTED:
-            return 400
-        return HTTP_FOR_OUTCOME.get(self.outcome or "failed", 502)
-
-
 class HybridShop(AsyncShop):
-    """The async shop whose worker records per-step progress, plus the hybrid accept path.
+    """The async shop whose worker records per-step progress: what 06's handlers work on.
 
-    ``sync_steps`` are the steps :meth:`accept_hybrid` runs while the caller waits (default:
-    :func:`decide` on the profile, i.e. validate → inventory → payment); the others are queued.
+    The accept paths are the notebooks' own handlers (03's ``accept_order``, 06's routes); this
+    class keeps the worker (:meth:`process_record`), the tracking of finished orders and the
+    status read-back.
     """
-
-    def __init__(self, shop: Shop, queue_url: str, *, retry_failures: bool = False,
-                 sync_steps: Iterable[str] | None = None) -> None:
-        super().__init__(shop, queue_url, retry_failures=retry_failures)
-        chosen = tuple(sync_steps) if sync_steps is not None else decide(shop).sync_steps
-        unknown = [s for s in chosen if s not in STEPS]
-        if unknown:
-            raise WorkshopError("shop.unknown_step", step=unknown[0], valid=", ".join(STEPS))
-        self.sync_steps: tuple[str, ...] = tuple(s for s in STEPS if s in chosen or s == "validate")
-
-    @property
-    def queued_steps(self) -> tuple[str, ...]:
-        """Steps the hybrid path leaves to the worker."""
-        return tuple(s for s in DOWNSTREAM if s not in self.sync_steps)
 
     # --- execute: per-step progress -------------------------------------------------------------
     def process_record(self, record: Any) -> str:
         """Run the steps a queued order still needs, marking each one in the orders table.
 
-        Which steps: the message attribute ``steps`` (comma-separated, set by
-        :meth:`accept_hybrid`), otherwise every downstream step (a message from
-        :meth:`accept_order`). A failed step marks the order ``FAILED`` (or, with
-        ``retry_failures``, fails the record so the message comes back).
+        Which steps: the message attribute ``steps`` (comma-separated, set by 06's hybrid route),
+        otherwise every downstream step (a message from 03's ``accept_order``). A failed step
+        marks the order ``FAILED`` (or, with ``retry_failures``, fails the record so the message
+        comes back).
         """
         order = Order.from_json(record.body)  # InvalidOrder for a poison message: the record fails
         store = self.shop.store
+        client("dynamodb").update_item(  # an order stored by 03's accept_order has no map of steps yet
+            TableName=store.tables["orders"], Key={"order_id": {"S": order.order_id}},
+            UpdateExpression="SET #steps = if_not_exists(#steps, :none)", ExpressionAttributeNames={"#steps": "steps"},
+            ExpressionAttributeValues={":none": {"M": {}}})
         run = self.shop.run_steps(order, _steps_of(record),
                                   on_step=lambda step, outcome: store.mark_step(order.order_id, step, outcome))
         if run.error is not None:
@@ -284,48 +246,6 @@ class HybridShop(AsyncShop):
         store.set_status(order.order_id, Status.COMPLETED)
         self._finish(order.order_id, Status.COMPLETED)
         return Status.COMPLETED
-
-    # --- accept: the hybrid path ----------------------------------------------------------------
-    def accept_hybrid(self, payload: Any) -> HybridAnswer:
-        """Validate → the other :attr:`sync_steps` (inventory, payment) → enqueue the rest → answer.
-
-        ``CONFIRMED`` (HTTP 201) when every synchronous step succeeded: the customer knows the
-        items are reserved and the payment went through; shipping, e-mail and points follow
-        from the queue. A failing synchronous step answers at once (409 out of stock, 502 a
-        service failed) and marks the order ``FAILED``; an invalid order is refused (400) with
-        nothing stored. Never raises for a bad order.
-        """
-        start = time.perf_counter()
-        try:
-            order, first = self.shop.accept_order(payload)
-        except InvalidOrder as err:
-            spans = [err.span] if err.span else []
-            return HybridAnswer(None, Status.REJECTED, start, time.perf_counter(), str(err), spans, "validate",
-                                "rejected")
-        run = self.shop.run_steps(order, [s for s in self.sync_steps if s != "validate"])
-        spans = [first, *run.spans]
-        steps = {"validate": "ok", **run.steps}
-        store = self.shop.store
-        if run.error is not None:
-            store.set_status(order.order_id, Status.FAILED, steps=steps, failed_step=run.failed_step,
-                             error=str(run.error))
-            self._finish(order.order_id, Status.FAILED)
-            return HybridAnswer(order.order_id, Status.FAILED, start, time.perf_counter(), str(run.error), spans,
-                                run.failed_step, run.error.outcome)
-        queued = self.queued_steps
-        store.set_status(order.order_id, CONFIRMED if queued else Status.COMPLETED, steps=steps)
-        if queued:
-            client("sqs").send_message(
-                QueueUrl=self.queue_url,
-                MessageBody=order.to_json(),
-                MessageAttributes={
-                    "order_id": {"DataType": "String", "StringValue": order.order_id},
-                    "steps": {"DataType": "String", "StringValue": ",".join(queued)},
-                },
-            )
-        else:
-            self._finish(order.order_id, Status.COMPLETED)
-        return HybridAnswer(order.order_id, CONFIRMED, start, time.perf_counter(), spans=spans, queued_steps=queued)
 
     # --- the synchronous path ----------------------------------------------------------------------
     def place_order_sync(self, payload: Any) -> OrderResult:

@@ -6,9 +6,10 @@ A plain dict and no imports: a translator edits text only.
 MESSAGES: dict[str, dict[str, str]] = {
     "en": {
         "api.started": (
-            "The order API listens on {url} (in this kernel, with {workers} worker(s) for queued orders): "
-            "POST /sync/orders, POST /async/orders, POST /hybrid/orders, GET /orders/<order id>."
+            "The order API listens on {url}: each request goes to {handler} as an API Gateway event "
+            "(in this kernel, with {workers} worker(s) for queued orders)."
         ),
+        "api.bad_handler": "The API needs a Lambda handler, a function handler(event, context); you gave a {kind}.",
         "api.not_running": "The order API is not running: run the cell with start_api(...) first (it stops with api.stop()).",
         "api.cannot_bind": (
             "Could not listen on 127.0.0.1 port {port}: another program uses it; use port=0 to take any free port."
@@ -140,9 +141,9 @@ MESSAGES: dict[str, dict[str, str]] = {
         ),
         "checklist.not_async.small_scale.example": "an internal admin tool used by three people",
         "checklist.visibility.over_max": "A visibility timeout of {vis:g} s is over SQS's maximum of 12 hours (43,200 s).",
-        "checklist.visibility.duplicates": (
-            "{vis:g} s is not longer than the function's {fn:g} s timeout: a message still being processed becomes "
-            "visible again and is processed twice; use at least {want:g} s."
+        "checklist.visibility.refused": (
+            "Lambda refuses this trigger: CreateEventSourceMapping fails when the function timeout ({fn:g} s) is "
+            "longer than the queue's visibility timeout ({vis:g} s). Use at least {want:g} s."
         ),
         "checklist.visibility.short": (
             "{vis:g} s covers one run of a {fn:g} s function but not Lambda's retries after throttling; AWS recommends "
@@ -173,47 +174,44 @@ MESSAGES: dict[str, dict[str, str]] = {
         "checklist.alarm.dlq": (
             "A message reached the dead-letter queue {queue}: something failed for good; inspect it and redrive it once fixed."
         ),
-        "ex.06.classify.hint": (
-            "For each step ask: does what we tell the customer *right now* depend on its answer? The price they pay "
-            "and whether the order may go ahead do; documents, warehouses and analytics can follow."
+        "ex.06.wait_for.hint": (
+            "For each step ask: does what we tell the customer right now depend on its answer? The price they pay "
+            "and whether the order may go ahead do. Documents, warehouses and analytics can follow."
         ),
-        "ex.06.classify.solution": (
-            "my_classification = {\n"
-            "    'coupon': 'sync',           # the total depends on it; a bad code is told at the checkout\n"
-            "    'fraud_check': 'sync',      # decides before the card is charged whether the order may go ahead\n"
-            "    'invoice_pdf': 'async',     # 2 s nobody waits for; e-mailed when ready\n"
-            "    'warehouse_pick': 'async',  # the warehouse works from a queue anyway\n"
-            "    'recommendations': 'async', # analytics: later is fine\n"
-            "}"
+        "ex.06.wait_for.solution": (
+            "The caller waits for the coupon and the fraud check: they change the answer at the checkout. "
+            "The invoice, the pick list and the recommendations can go to a queue."
         ),
-        "ex.06.classify.not_dict": (
-            "give a dict of step → 'sync' or 'async', e.g. {{'coupon': 'sync', …}}; you gave a {kind}."
+        "ex.06.wait_for.not_steps": (
+            "give the steps the caller waits for as a set of names, e.g. {{'coupon'}}; you gave a {kind}."
         ),
-        "ex.06.classify.missing": "your dict has no answer for: {missing}.",
-        "ex.06.classify.bad_value": "every value must be 'sync' or 'async'; these are neither: {bad}.",
-        "ex.06.classify.all_sync": (
-            "everything synchronous is the synchronous API again: the customer waits for the invoice PDF and the "
-            "recommendations too. Which of these does the customer not need before the answer?"
+        "ex.06.wait_for.unknown": "{unknown} is not a step of this flow; the steps are: {valid}.",
+        "ex.06.wait_for.all_sync": (
+            "if the caller waits for every step, this is the synchronous API again: the customer waits for the "
+            "invoice PDF and the recommendations too. Which of these does the customer not need before the answer?"
         ),
-        "ex.06.classify.all_async": (
-            "if everything is asynchronous, the customer is told 'received' before we know the price (coupon) or "
+        "ex.06.wait_for.all_async": (
+            "if the caller waits for nothing, the customer is told 'received' before we know the price (coupon) or "
             "whether the order may go ahead (fraud check). Which answers are needed at the checkout?"
         ),
-        "ex.06.classify.wrong": "{n} step(s) are in the wrong place; for example {step} is not {mode}: {why}",
-        "ex.06.classify.why.coupon": (
+        "ex.06.wait_for.must_wait": "{n} step(s) are in the wrong place; for example, the caller must wait for {step}: {why}",
+        "ex.06.wait_for.need_not_wait": (
+            "{n} step(s) are in the wrong place; for example, the caller need not wait for {step}: {why}"
+        ),
+        "ex.06.wait_for.why.coupon": (
             "the total the customer pays depends on the coupon, and an invalid code must be told while they can fix it."
         ),
-        "ex.06.classify.why.fraud_check": (
-            "it decides whether the card may be charged at all; a refused order must be told at the checkout, not by "
+        "ex.06.wait_for.why.fraud_check": (
+            "it decides whether the card may be charged at all. A refused order must be told at the checkout, not by "
             "e-mail after the customer thinks it is confirmed."
         ),
-        "ex.06.classify.why.invoice_pdf": "nobody waits 2 s at the checkout for a PDF; it can be e-mailed when ready.",
-        "ex.06.classify.why.warehouse_pick": (
+        "ex.06.wait_for.why.invoice_pdf": "nobody waits 2 s at the checkout for a PDF; it can be e-mailed when ready.",
+        "ex.06.wait_for.why.warehouse_pick": (
             "the warehouse picks from a list later; the customer only needs to know the order is confirmed."
         ),
-        "ex.06.classify.why.recommendations": "analytics can run seconds or minutes later without anyone noticing.",
-        "ex.06.classify.ok": (
-            "the caller waits for {sync} (they change what we must tell the customer now); the rest goes to a queue."
+        "ex.06.wait_for.why.recommendations": "analytics can run seconds or minutes later without anyone noticing.",
+        "ex.06.wait_for.ok": (
+            "the caller waits for {steps}: they change what we must tell the customer now. The rest goes to a queue."
         ),
         "ex.06.find_bug.hint": (
             "Read each consumer as if its message arrived twice, arrived late, failed, or took longer than the "
@@ -221,19 +219,15 @@ MESSAGES: dict[str, dict[str, str]] = {
             "not_async."
         ),
         "ex.06.find_bug.solution": (
-            "my_bugs = {\n"
-            "    'A': 'retries_dlq',  # the error is swallowed: the record 'succeeds', the message is deleted, never retried\n"
-            "    'B': 'visibility',   # 90 s of work, 30 s visibility timeout: the message is handed out again mid-work\n"
-            "    'C': 'ordering',     # a late OrderShipped overwrites CANCELLED: check a sequence number or use FIFO\n"
-            "    'D': 'duplicates',   # every delivery charges: make the charge idempotent (notebook 05)\n"
-            "}"
+            "A swallows its errors, so nothing is retried. B's trigger is refused: its visibility timeout is shorter "
+            "than the function timeout. C trusts the order of arrival. D charges again on every delivery."
         ),
         "ex.06.find_bug.not_dict": "give a dict of consumer letter → checklist item, e.g. {{'A': 'ordering', …}}; you gave a {kind}.",
         "ex.06.find_bug.missing": "your dict has no answer for consumer(s) {missing}.",
         "ex.06.find_bug.unknown_item": "{got} is not a checklist item; choose from: {valid}.",
         "ex.06.find_bug.b_symptom": (
-            "B will indeed process messages twice — but that is the symptom. What setting makes the message visible "
-            "again while the worker is still on it?"
+            "B would process messages twice, but AWS does not even get that far: which setting makes Lambda refuse "
+            "this trigger?"
         ),
         "ex.06.find_bug.a_monitoring": (
             "A would indeed fail silently, but the bug is in the handler: an error it catches never reaches Lambda, "
@@ -247,20 +241,24 @@ MESSAGES: dict[str, dict[str, str]] = {
         ),
         "ex.06.find_bug.wrong": "consumer {consumer} is not about {got}. {hint}",
         "ex.06.find_bug.look.A": "Look at what happens to the message when charge_payment raises.",
-        "ex.06.find_bug.look.B": "Compare the 90 s of work with the queue's 30 s visibility timeout.",
+        "ex.06.find_bug.look.B": (
+            "Compare the function's 120 s timeout with the queue's 30 s visibility timeout: would Lambda accept this trigger?"
+        ),
         "ex.06.find_bug.look.C": "What if OrderShipped was retried and arrives after OrderCancelled?",
         "ex.06.find_bug.look.D": "What if the same message is delivered twice (at-least-once)?",
         "ex.06.find_bug.ok": (
-            "A swallows errors (retries and DLQ), B outlives its visibility timeout, C trusts the arrival order, "
-            "D charges on every delivery (idempotency)."
+            "A swallows errors (retries and DLQ). B cannot even be connected: Lambda refuses a trigger whose queue has a "
+            "visibility timeout shorter than the function timeout, and 6 × 120 s = 720 s is the advice. C trusts the "
+            "arrival order. D charges on every delivery (idempotency)."
         ),
         "ex.06.status_codes.hint": (
             "2xx: it worked (201: created and done; 202: accepted, not done yet); 4xx: the client must change its "
             "request (400 bad body, 404 no such thing, 405 wrong method)."
         ),
         "ex.06.status_codes.solution": (
-            "my_codes = {'accepted': 202, 'completed': 201, 'bad_json': 400, 'unknown_order': 404, 'wrong_method': 405}\n"
-            "# try them: curl -s -o /dev/null -w '%{http_code}\\n' -X DELETE http://127.0.0.1:PORT/async/orders"
+            "2xx says it worked: 202 accepted for later, 201 created and done. 4xx says the client must change its "
+            "request: 400 bad body, 404 unknown order, 405 wrong method. Try one with "
+            "curl -s -o /dev/null -w '%{{http_code}}' -X DELETE http://127.0.0.1:PORT/async/orders"
         ),
         "ex.06.status_codes.not_dict": "give a dict of situation → status code, e.g. {{'accepted': 202, …}}; you gave a {kind}.",
         "ex.06.status_codes.missing": "your dict has no status code for: {missing}.",
@@ -276,6 +274,29 @@ MESSAGES: dict[str, dict[str, str]] = {
         "ex.06.status_codes.look.unknown_order": "The path has the right shape, but no order has that id.",
         "ex.06.status_codes.look.wrong_method": "/async/orders exists, but only for POST (the answer's Allow header says so).",
         "ex.06.status_codes.ok": "202 accepted, 201 created and done, 400 bad body, 404 unknown order, 405 wrong method.",
+        "plot06.median": "median {ms:.0f} ms",
+        "plot06.predicted": "profile: sum of the medians waited for",
+        "plot06.endpoint_tick": "POST {path}\n({n} requests)",
+        "plot06.response_axis": "response time seen by the client (ms, log scale; speed ×{speed:g})",
+        "plot06.endpoint_axis": "endpoint (measured over HTTP on 127.0.0.1, one request after another)",
+        "plot06.endpoints_title": "What the client waits for, per endpoint",
+        "plot06.three_designs_title": "Three designs over HTTP: sync, hybrid, async",
+        "plot06.steps_seen": "steps done, as seen by polling",
+        "plot06.poll_saw": "poll saw {status}",
+        "plot06.post_answered": "POST answered {status} ({ms:.0f} ms)",
+        "plot06.worker_finished": "worker finished ({ms:.0f} ms)",
+        "plot06.sync_answer": "sync answer ({ms:.0f} ms)",
+        "plot06.since_post_axis": "time since the POST was sent (ms, measured; speed ×{speed:g})",
+        "plot06.steps_axis": "steps completed",
+        "plot06.timeline_title": "Order {order_id}: {polls} polls every {interval:.0f} ms via {path}",
+        "plot06.stuck": "consumer stuck",
+        "plot06.waiting": "waiting (visible), sampled",
+        "plot06.waiting_axis": "messages waiting",
+        "plot06.monitoring_title": "A stuck consumer: {produced} messages sent, {consumed} processed after it recovered",
+        "plot06.age": "age of the oldest message, sampled",
+        "plot06.threshold": "alarm threshold ({threshold:g} s here; minutes on AWS)",
+        "plot06.age_axis": "oldest message age (s)",
+        "plot06.time_axis": "time (s, measured)",
         "api.case.up": "every service up",
         "api.case.down": "the {service} service is down",
     },
