@@ -10,7 +10,7 @@ from helpers.core import resources
 from helpers.core.backend import client
 from helpers.core.messages import WorkshopError
 from helpers.core.sampling import wait_until
-from helpers.queues.async_shop import AsyncShop, compare_sync_async, run_async, scaling_run, throughput
+from helpers.queues.async_shop import AsyncShop, compare_sync_async, run_async, scaling_run
 from helpers.shop import Status, speed_factor
 
 
@@ -142,8 +142,6 @@ def test_scaling_run_drains_every_burst_and_samples_depth(ashop):
         assert r.run.completed == 12 and len(r.run.accept_ms) == 12
         assert r.run.depth is not None and len(r.run.depth) >= 2 and r.peak_depth >= 1
         assert r.drain_s > 0
-    t = throughput(runs)
-    assert t.workers == [1, 2] and all(x > 0 for x in t.executed_per_s + t.accepted_per_s)
     with pytest.raises(WorkshopError, match="from 1 to 500"):
         scaling_run(ashop, 0)
 

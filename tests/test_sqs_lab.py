@@ -33,7 +33,7 @@ def test_short_polling_makes_many_more_empty_receives_for_the_same_messages(pref
     assert result.short.stats.empty_receives > 10 * max(1, result.long.stats.empty_receives)
     # about one call per second of waiting (measured duration: a busy machine stretches it), plus one per message
     assert result.long.stats.receives <= result.long.duration_s / 1 + 3 + 2
-    assert result.empty_ratio > 10 and result.short.usd_per_month > result.long.usd_per_month
+    assert result.empty_ratio > 10
 
 
 def test_batches_cut_api_calls_tenfold(prefix):

@@ -19,7 +19,7 @@ import json
 import threading
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from ..core.display import progress_bar
@@ -155,11 +155,6 @@ class AsyncRun:
         """Per order: from the request arriving to a worker finishing it, real ms."""
         return [(self.finished_at[a.order_id] - a.start) * 1000 for a in self.accepted
                 if a.ok and a.order_id in self.finished_at]
-
-    @property
-    def all_accepted_s(self) -> float:
-        """Seconds from the first request to the last answer."""
-        return max(a.end for a in self.accepted) - self.accepted[0].start if self.accepted else float("nan")
 
     @property
     def all_finished_s(self) -> float:
@@ -313,22 +308,3 @@ def scaling_run(ashop: AsyncShop, burst: int, worker_counts: Sequence[int] = (1,
             pool.stop(wait=False)  # idle now; the threads end with their current long poll
             bar.close()
     return runs
-
-
-@dataclass
-class Throughput:
-    """Orders per second accepted vs executed, from a :class:`ScalingRun` list."""
-
-    workers: list[int] = field(default_factory=list)
-    accepted_per_s: list[float] = field(default_factory=list)
-    executed_per_s: list[float] = field(default_factory=list)
-
-
-def throughput(runs: Sequence[ScalingRun]) -> Throughput:
-    """Acceptance rate and execution rate per worker count."""
-    t = Throughput()
-    for r in runs:
-        t.workers.append(r.workers)
-        t.accepted_per_s.append(r.burst / r.run.all_accepted_s)
-        t.executed_per_s.append(r.burst / r.drain_s)
-    return t

@@ -37,12 +37,6 @@ from ..core.workers import Worker, WorkerStats, batch_handler
 #: ``receive(queue_url, *, max_messages, wait_s, visibility_timeout) -> messages``: the notebook's ``receive_messages``.
 Receive = Callable[..., list[dict[str, Any]]]
 
-#: USD per million SQS requests, standard queue, beyond the free tier (check the pricing page for
-#: your region; FIFO costs a little more). Only used to put empty receives into money.
-PRICE_PER_MILLION_REQUESTS = 0.40
-SECONDS_PER_MONTH = 30 * 24 * 3600
-
-
 def _run_id() -> str:
     return uuid.uuid4().hex[:8]
 
@@ -206,16 +200,6 @@ class PollingRun:
     duration_s: float
     stats: WorkerStats
     latencies_ms: list[float]
-
-    @property
-    def requests_per_month(self) -> float:
-        """ReceiveMessage calls per month for one idle consumer at this rate."""
-        return self.stats.receives / self.duration_s * SECONDS_PER_MONTH
-
-    @property
-    def usd_per_month(self) -> float:
-        """What those calls would cost per month at :data:`PRICE_PER_MILLION_REQUESTS`."""
-        return self.requests_per_month / 1e6 * PRICE_PER_MILLION_REQUESTS
 
 
 @dataclass
