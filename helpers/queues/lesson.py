@@ -57,7 +57,8 @@ def accept_order(payload: dict, *, table_name: str, queue_url: str) -> tuple[dic
     except InvalidOrder as err:
         return {"error": str(err)}, 400
     item = {**order.to_dict(), "status": Status.ACCEPTED, "updated_at": Decimal(f"{time.time():.3f}")}
-    client("dynamodb").put_item(TableName=table_name, Item={k: TypeSerializer().serialize(v) for k, v in item.items()})
+    to_dynamodb = TypeSerializer().serialize  # a Python value in DynamoDB's typed form, e.g. {"S": "ACCEPTED"}
+    client("dynamodb").put_item(TableName=table_name, Item={k: to_dynamodb(v) for k, v in item.items()})
     client("sqs").send_message(QueueUrl=queue_url, MessageBody=order.to_json(),
                                MessageAttributes={"order_id": {"DataType": "String", "StringValue": order.order_id}})
     return {"order_id": order.order_id, "status": Status.ACCEPTED}, 202
