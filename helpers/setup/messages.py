@@ -13,7 +13,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "setup.ready.python": "Python 3.10 or newer",
         "setup.ready.packages": "packages installed at the pinned versions",
         "setup.ready.backend": "calls reach the {name} backend (account {account})",
-        "setup.ready.round_trip": "SQS round trip: the message came back and the queue is empty",
+        "setup.ready.round_trip": "SQS round trip: the message came back intact and the queue is empty",
         # exercises
         "ex.00.switch.hint": (
             "Real AWS and emulators share one mode. The standard AWS variable for another endpoint "
