@@ -1,19 +1,22 @@
 """Exercises (check / hint / solution) and measured claims, shared by every notebook.
 
-An exercise is a checker registered under a name such as ``"01.predict"``::
+An exercise is a checker registered under a name such as ``"03.visibility"``, with the
+runnable answer that the tests check it against and that :func:`solution` prints::
 
-    @exercise("01.predict")
-    def _(answer: float) -> str:
-        if abs(answer - expected) > 20:
-            raise Wrong("ex.01.predict.off", expected=expected)
-        return say("ex.01.predict.ok", ...)
+    @exercise("03.visibility", solution_answer=visibility_answer)
+    def _(answer: Any) -> str:
+        seconds = number(answer, "ex.03.visibility.not_number")
+        if seconds < 6 * FUNCTION_TIMEOUT_S:
+            raise Wrong("ex.03.visibility.not_6x", got=seconds)
+        return say("ex.03.visibility.ok", got=seconds)
 
-Every sentence lives in :mod:`helpers.core.messages` under ``ex.<name>.hint``, ``ex.<name>.solution``
-and whatever keys the checker raises. In a notebook::
+Sentences live in the chapter's ``messages.py`` under ``ex.<name>.hint``, ``ex.<name>.solution``
+(a short explanation; the code shown is the source of ``solution_answer``) and whatever keys the
+checker raises. In a notebook::
 
-    check("01.predict", my_answer)   # ✅ / ❌ with a helpful sentence, never a traceback
-    hint("01.predict")
-    solution("01.predict")
+    check("03.visibility", my_answer)   # ✅ / ❌ with a helpful sentence, never a traceback
+    hint("03.visibility")
+    solution("03.visibility")
 
 :func:`claim` is for the notebooks' "claims are measured" cells: it prints ✅ when the
 measured statement holds and raises :class:`ClaimFailed` (one sentence, fails nbval) when not.
@@ -158,10 +161,11 @@ def _display(obj: Any) -> None:
     except ImportError:  # pragma: no cover - IPython is a dependency of the notebooks
         print(obj)
         return
-    if get_ipython() is None:
-        print(obj)
-    else:
+    shell = get_ipython()
+    if shell is not None and getattr(shell, "kernel", None) is not None:  # a Jupyter kernel
         display(obj)
+    else:
+        print(obj)
 
 
 def solution_answer(name: str) -> Any:
