@@ -15,7 +15,6 @@ from helpers.together.checklist import (
     dlq_demo,
     duplicates_demo,
     monitoring_demo,
-    not_async_table,
     oldest_message_age_s,
     ordering_demo,
     queue_name,
@@ -221,6 +220,3 @@ def test_queue_name_from_url():
     assert queue_name("https://sqs.ap-northeast-1.amazonaws.com/123456789012/afs-x-orders") == "afs-x-orders"
 
 
-def test_not_async_table_has_reasons():
-    table = not_async_table()
-    assert len(table.rows) == 5 and all(len(r[1]) > 30 for r in table.rows)

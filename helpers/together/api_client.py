@@ -312,10 +312,10 @@ class ToldResult:
 
     def table(self) -> Table:
         """Case, endpoint, HTTP status, time, what the customer was told, and how the order ended."""
-        t = Table(["situation", "endpoint", "HTTP", "answered in (ms)", "what the customer is told", "how it ended"],
-                  title="What the customer is told, per design")
+        t = Table([say(f"api.col.{c}") for c in ("situation", "endpoint", "http", "ms", "told", "ended")],
+                  title=say("api.told_title"))
         for r in self.rows:
-            ended = f"{r.final_status} at {r.failed_step}" if r.failed_step else str(r.final_status)
+            ended = say("api.ended_at", status=r.final_status, step=r.failed_step) if r.failed_step else str(r.final_status)
             t.rows.append([r.case, f"POST {r.path}", r.http_status, r.ms, r.message, ended])
         return t
 

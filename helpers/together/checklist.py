@@ -20,7 +20,7 @@ message_size      :func:`size_demo` — SNS refuses a 300 KiB message, SQS takes
 monitoring        :func:`monitoring_demo` — a stuck consumer: queue depth and the age of the
                   oldest message grow, then fall when it recovers; :func:`alarm_definitions`
                   are the CloudWatch alarms to create on AWS
-not_async         :func:`not_async_table` — when to stay synchronous (the notebook measures one)
+not_async         the notebook's recap (section 8), and its measurement of a caller that polls (section 6)
 ================  ==========================================================================
 
 moto has no CloudWatch metrics for SQS, so :func:`oldest_message_age_s` computes the age of the
@@ -57,7 +57,8 @@ ITEMS: tuple[str, ...] = ("ordering", "duplicates", "retries_dlq", "visibility",
 
 def checklist_table() -> Table:
     """The checklist: each item, the question to ask of a design, and where the workshop shows it."""
-    t = Table(["item", "ask yourself", "shown in"], title="Design checklist for asynchronous processing")
+    t = Table([say("checklist.col.item"), say("checklist.col.ask"), say("checklist.col.where")],
+              title=say("checklist.title"))
     for key in ITEMS:
         t.rows.append([say(f"checklist.{key}.title"), say(f"checklist.{key}.ask"), say(f"checklist.{key}.where")])
     return t
@@ -279,8 +280,8 @@ def visibility_advice(function_timeout_s: float, visibility_timeout_s: float) ->
 def visibility_table(cases: tuple[tuple[float, float], ...] = ((120, 30), (30, 30), (30, 60), (30, 180),
                                                                (900, 5400))) -> Table:
     """A few (function timeout, visibility timeout) pairs with the verdict and the advice."""
-    t = Table(["function timeout (s)", "visibility timeout (s)", "≥ 6×?", "advice"],
-              title="Visibility timeout against the worker's timeout")
+    t = Table([say("checklist.col.function_timeout"), say("checklist.col.visibility_timeout"), "≥ 6×?",
+               say("checklist.col.advice")], title=say("checklist.visibility_title"))
     for fn, vis in cases:
         t.rows.append([fn, vis, "yes" if visibility_timeout_ok(fn, vis) else "no", visibility_advice(fn, vis)])
     return t
@@ -511,18 +512,3 @@ def alarm_definitions(queue: str, *, dlq: str | None = None, max_age_s: int = 30
 def queue_name(url: str) -> str:
     """A queue's name from its URL (what CloudWatch's ``QueueName`` dimension wants)."""
     return url.rstrip("/").rsplit("/", 1)[-1]
-
-
-# --- 7. when not to go async -----------------------------------------------------------------------
-
-
-NOT_ASYNC_CASES: tuple[str, ...] = ("needs_result", "reads", "fast_and_reliable", "strict_consistency", "small_scale")
-
-
-def not_async_table() -> Table:
-    """When to keep a step synchronous, and why (sentences in :mod:`helpers.core.messages`)."""
-    t = Table(["keep it synchronous when…", "because", "example in this shop"], title="When not to go async")
-    for case in NOT_ASYNC_CASES:
-        t.rows.append([say(f"checklist.not_async.{case}.when"), say(f"checklist.not_async.{case}.why"),
-                       say(f"checklist.not_async.{case}.example")])
-    return t

@@ -97,11 +97,11 @@ class Decisions:
 
     def table(self) -> Table:
         """The table a learner reads: numbers from ``data/service_profile.json``, the flag, the mode, why."""
-        t = Table(["step", "service", "median (ms)", "p95 (ms)", "fails", "caller needs it?", "mode", "why"],
-                  title="Which steps stay synchronous (latencies in shop ms at speed 1)")
+        t = Table([say(f"hybrid.col.{c}") for c in ("step", "service", "median", "p95", "fails", "needs", "mode",
+                                                    "why")], title=say("hybrid.decisions_title"))
         for d in self.rows:
             t.rows.append([d.step, d.service, d.median_ms, d.p95_ms, f"{d.failure_rate:.1%}",
-                           "yes" if d.needs_answer else "no", d.mode, d.why])
+                           say("hybrid.yes" if d.needs_answer else "hybrid.no"), d.mode, d.why])
         return t
 
     def _repr_html_(self) -> str:
@@ -173,8 +173,8 @@ def predict(decisions: Decisions) -> list[Prediction]:
 
 def prediction_table(predictions: Sequence[Prediction]) -> Table:
     """The predictions as a table: design, steps waited for, typical wait, errors, what the customer knows."""
-    t = Table(["design", "the caller waits for", f"typical wait (ms, speed ×{speed():g})", "error answers per 10,000",
-               "the customer knows at the answer"], title="Three designs, predicted from the profile")
+    t = Table([say("hybrid.col.design"), say("hybrid.col.waits_for"), say("hybrid.col.wait", speed=speed()),
+               say("hybrid.col.errors"), say("hybrid.col.knows")], title=say("hybrid.predictions_title"))
     for p in predictions:
         t.rows.append([p.design, " → ".join(p.waits_for), p.median_ms, f"{p.errors_per_10k:.0f}", p.knows])
     return t

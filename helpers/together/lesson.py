@@ -78,6 +78,11 @@ def place_order_sync() -> Response:
     return answer(HTTP_FOR_OUTCOME.get(result.spans[-1].outcome, 502), body, {"Location": location})
 
 
+def lambda_handler(event: dict, context) -> dict:
+    """The Lambda function's entry point: API Gateway's event in, the answer for API Gateway out."""
+    return app.resolve(event, context)
+
+
 # --- 06_sync_and_async_together.ipynb, saved cell 4 ---
 from helpers import client
 from helpers.queues.lesson import accept_order  # notebook 03's accept function
@@ -107,11 +112,6 @@ def get_order(order_id: str) -> Response:
     if item is None:
         return answer(404, {"error": say("api.unknown_order", order_id=order_id)})
     return answer(200, status_document(order_from_item(item)))
-
-
-def lambda_handler(event: dict, context) -> dict:
-    """The Lambda function's entry point: API Gateway's event in, the answer for API Gateway out."""
-    return app.resolve(event, context)
 
 
 # --- 06_sync_and_async_together.ipynb, saved cell 5 ---

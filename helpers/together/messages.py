@@ -79,67 +79,43 @@ MESSAGES: dict[str, dict[str, str]] = {
             "comes back after later messages): use a FIFO queue with one message group per order or customer, or "
             "make late events harmless with sequence numbers and conditional writes."
         ),
-        "checklist.ordering.where": "03 §3c (FIFO vs standard); here: a stale event",
+        "checklist.ordering.where": "03 (FIFO queues); here: 7a, a late event",
         "checklist.duplicates.title": "Duplicates and idempotency",
         "checklist.duplicates.ask": (
             "What happens if the same message is processed twice? Delivery is at least once: make every effect "
             "idempotent (an idempotency key and a conditional write, or Powertools' idempotency utility)."
         ),
-        "checklist.duplicates.where": "03 §3b (duplicates), 05 (idempotency)",
+        "checklist.duplicates.where": "03 (duplicates), 05 (idempotency); here: 7b",
         "checklist.retries_dlq.title": "Retries and the dead-letter queue",
         "checklist.retries_dlq.ask": (
             "Which errors are worth retrying, how often and with what backoff, and where does a message go that never "
             "succeeds? A DLQ with a maxReceiveCount, an alarm on it, and a redrive once the cause is fixed."
         ),
-        "checklist.retries_dlq.where": "05 (retries, DLQ, redrive)",
+        "checklist.retries_dlq.where": "05 (retries, DLQ, redrive); here: 7c",
         "checklist.visibility.title": "Visibility timeout vs processing time",
         "checklist.visibility.ask": (
             "Is the visibility timeout longer than the longest processing? For a Lambda consumer: at least 6 × the "
-            "function timeout."
+            "function timeout; below 1 ×, Lambda refuses the trigger."
         ),
-        "checklist.visibility.where": "03 §3a–3b",
+        "checklist.visibility.where": "03 (visibility timeout); here: 7d",
         "checklist.message_size.title": "Message size",
         "checklist.message_size.ask": (
             "Can a message outgrow the limit (SNS 256 KiB, SQS 1 MiB)? Store large data elsewhere and send a reference "
             "to it (the claim-check pattern)."
         ),
-        "checklist.message_size.where": "04 (an oversized event); here: the services' own limits",
+        "checklist.message_size.where": "04 (an oversized event); here: 7e, the services' own limits",
         "checklist.monitoring.title": "Monitoring",
         "checklist.monitoring.ask": (
             "Will you notice when messages pile up or wait too long? Alarm on the age of the oldest message, the "
             "backlog and the dead-letter queue."
         ),
-        "checklist.monitoring.where": "03 §4 (queue depth); here: the age of the oldest message",
+        "checklist.monitoring.where": "03 (queue depth); here: 7f, the age of the oldest message",
         "checklist.not_async.title": "When not to go async",
         "checklist.not_async.ask": (
             "Does the caller need the result to go on? Then keep it synchronous: async would add a queue, a status to "
             "poll and eventual consistency, for nothing."
         ),
-        "checklist.not_async.where": "here, sections 2 and 3",
-        "checklist.not_async.needs_result.when": "the caller needs the result to go on",
-        "checklist.not_async.needs_result.why": (
-            "the caller would poll until the work is done: it waits as long as before, plus the queue and the polling"
-        ),
-        "checklist.not_async.needs_result.example": "payment authorisation at the checkout (section 3 measures the wait)",
-        "checklist.not_async.reads.when": "the request only reads",
-        "checklist.not_async.reads.why": "a read changes nothing worth deferring; going through a queue only adds delay",
-        "checklist.not_async.reads.example": "GET /orders/<id> itself",
-        "checklist.not_async.fast_and_reliable.when": "the work is fast and rarely fails",
-        "checklist.not_async.fast_and_reliable.why": (
-            "the queue's own round trips cost about as much as the work, and there is nothing slow or fragile to isolate"
-        ),
-        "checklist.not_async.fast_and_reliable.example": "validate (15 ms, never fails at random)",
-        "checklist.not_async.strict_consistency.when": "the next request must see the result at once",
-        "checklist.not_async.strict_consistency.why": (
-            "an asynchronous update becomes visible later (eventual consistency): a read right after may not see it"
-        ),
-        "checklist.not_async.strict_consistency.example": "stock reservation: the next customer must not buy the last item",
-        "checklist.not_async.small_scale.when": "the load is small and steady and the chain short",
-        "checklist.not_async.small_scale.why": (
-            "a queue, workers, a DLQ, alarms and a status API are more parts to run and debug; adopt them when latency, "
-            "spikes or failures call for it"
-        ),
-        "checklist.not_async.small_scale.example": "an internal admin tool used by three people",
+        "checklist.not_async.where": "here: sections 2, 6 and 8",
         "checklist.visibility.over_max": "A visibility timeout of {vis:g} s is over SQS's maximum of 12 hours (43,200 s).",
         "checklist.visibility.refused": (
             "Lambda refuses this trigger: CreateEventSourceMapping fails when the function timeout ({fn:g} s) is "
@@ -297,6 +273,39 @@ MESSAGES: dict[str, dict[str, str]] = {
         "plot06.threshold": "alarm threshold ({threshold:g} s here; minutes on AWS)",
         "plot06.age_axis": "oldest message age (s)",
         "plot06.time_axis": "time (s, measured)",
+        "checklist.title": "Design checklist for asynchronous processing",
+        "checklist.col.item": "item",
+        "checklist.col.ask": "ask yourself",
+        "checklist.col.where": "shown in",
+        "checklist.visibility_title": "Visibility timeout against the function timeout (a Lambda SQS trigger)",
+        "checklist.col.function_timeout": "function timeout (s)",
+        "checklist.col.visibility_timeout": "visibility timeout (s)",
+        "checklist.col.advice": "advice",
+        "hybrid.decisions_title": "Which steps stay synchronous (latencies in shop ms at speed 1)",
+        "hybrid.col.step": "step",
+        "hybrid.col.service": "service",
+        "hybrid.col.median": "median (ms)",
+        "hybrid.col.p95": "p95 (ms)",
+        "hybrid.col.fails": "fails",
+        "hybrid.col.needs": "caller needs it?",
+        "hybrid.col.mode": "mode",
+        "hybrid.col.why": "why",
+        "hybrid.yes": "yes",
+        "hybrid.no": "no",
+        "hybrid.predictions_title": "Three designs, predicted from the profile",
+        "hybrid.col.design": "design",
+        "hybrid.col.waits_for": "the caller waits for",
+        "hybrid.col.wait": "typical wait (ms, speed ×{speed:g})",
+        "hybrid.col.errors": "error answers per 10,000",
+        "hybrid.col.knows": "the customer knows at the answer",
+        "api.told_title": "What the customer is told, per design",
+        "api.col.situation": "situation",
+        "api.col.endpoint": "endpoint",
+        "api.col.http": "HTTP",
+        "api.col.ms": "answered in (ms)",
+        "api.col.told": "what the customer is told",
+        "api.col.ended": "how it ended",
+        "api.ended_at": "{status} at {step}",
         "api.case.up": "every service up",
         "api.case.down": "the {service} service is down",
     },
