@@ -104,6 +104,16 @@ def test_status_document_lists_every_step_with_pending_and_counts_done():
     assert failed["failed_step"] == "payment" and failed["error"] == "declined"
 
 
+def test_status_document_fills_in_the_steps_a_status_only_worker_did_not_record():
+    done = status_document({"order_id": "o", "status": Status.COMPLETED})  # 03's worker: no map of steps
+    assert set(done["steps"].values()) == {"ok"} and done["steps_done"] == 6
+    failed = status_document({"order_id": "o", "status": Status.FAILED, "failed_step": "shipping"})
+    assert [failed["steps"][s] for s in STEPS] == ["ok", "ok", "ok", "failed", "pending", "pending"]
+    marked = status_document({"order_id": "o", "status": Status.FAILED, "failed_step": "payment",
+                              "steps": {"inventory": "ok", "payment": "unavailable"}})
+    assert marked["steps"]["payment"] == "unavailable"  # what a worker recorded wins
+
+
 # --- the hybrid route ----------------------------------------------------------------------------------
 
 

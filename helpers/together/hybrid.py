@@ -188,10 +188,22 @@ def status_document(stored: dict[str, Any]) -> dict[str, Any]:
 
     ``steps`` lists every step in order with ``"ok"``, a failure outcome or ``"pending"``; a
     stored order always passed validation (an invalid one is never stored), so ``validate`` is
-    ``"ok"`` even before a worker records anything.
+    ``"ok"`` even before a worker records anything. A worker that stores only the final status
+    (03's ``process_record``, the worker 07 deploys) records no steps: then ``COMPLETED`` means
+    every step ran, and ``FAILED`` at a step means the steps before it ran and that one failed.
     """
     recorded = dict(stored.get("steps") or {})
     recorded.setdefault("validate", "ok")
+    failed_step = stored.get("failed_step")
+    for i, step in enumerate(STEPS):
+        if stored.get("status") == Status.COMPLETED:
+            recorded.setdefault(step, "ok")
+        elif stored.get("status") == Status.FAILED and failed_step in STEPS:
+            at = STEPS.index(failed_step)
+            if i < at:
+                recorded.setdefault(step, "ok")
+            elif i == at:
+                recorded.setdefault(step, "failed")
     steps = {s: str(recorded.get(s, "pending")) for s in STEPS}
     doc: dict[str, Any] = {
         "order_id": stored.get("order_id"),
