@@ -15,11 +15,11 @@ from helpers.core.messages import PACKAGES, catalog
 
 PKG = Path(helpers.__file__).resolve().parent
 FILES = sorted(p for p in PKG.rglob("*.py") if "__pycache__" not in p.parts)
-#: About a dozen modules side by side at most (core/ holds 13), and none longer than about 600 lines.
-MAX_MODULES_PER_FOLDER = 13
+#: About a dozen modules side by side at most, and none longer than about 600 lines.
+MAX_MODULES_PER_FOLDER = 12
 MAX_LINES = 600
 #: Modules over MAX_LINES still to be split (a ratchet: the list may only shrink).
-TOO_LONG_FOR_NOW = {"helpers/core/diagrams.py"}
+TOO_LONG_FOR_NOW: set[str] = set()
 
 
 def _dotted(path: Path) -> str:

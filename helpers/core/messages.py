@@ -87,6 +87,11 @@ CORE: dict[str, dict[str, str]] = {
             "To clean a real account or an endpoint, set WORKSHOP_BACKEND=aws (and AWS_ENDPOINT_URL for an endpoint), "
             "or run make clean-aws."
         ),
+        "diagrams.bad_kind": "Unknown box kind {kind!r}: use one of {valid}.",
+        "diagrams.bad_style": "Unknown arrow style {style!r}: use one of {valid}.",
+        "diagrams.no_node": "There is no node {node!r} in this diagram: add it first with add().",
+        "diagrams.duplicate": "The diagram already has a node {node!r}: give each node its own id.",
+        "diagrams.no_steps": "Give at least one step, for example ('validate', 'inventory', 'payment').",
         "claim_ok": "✅ {claim}",
         "claim_failed": "❌ Claim no longer true: {claim}",
         "workers.bad_batch_size": (

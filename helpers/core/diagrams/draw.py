@@ -1,19 +1,10 @@
-"""Architecture diagrams, one per stage, read back from the backend so they cannot disagree with the code.
-
-Builders read queues, redrive policies, subscriptions, event source mappings and tables back with
-boto3 and add only what is not an AWS resource here (client, simulated services, the notebook's
-workers). Boxes without icons, the AWS service above the name, one colour-blind-safe colour per kind;
-solid arrows: synchronous calls, dashed: asynchronous messages, red dotted: the DLQ path. Matplotlib only.
-"""
+"""Diagrams: the data model (boxes, arrows), the layered left-to-right layout, and the drawing."""
 
 from __future__ import annotations
 
 import io
-import json
-import os
 import re
 import textwrap
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -23,6 +14,8 @@ from matplotlib.font_manager import FontProperties
 from matplotlib.lines import Line2D
 from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
 from matplotlib.textpath import TextToPath
+
+from ..messages import WorkshopError
 
 #: kind → (caption above the name, colour); boxes are filled with a light tint of the colour.
 KINDS: dict[str, tuple[str, str]] = {
@@ -37,28 +30,9 @@ STYLES: dict[str, tuple[Any, str, str]] = {
     "redrive": ((0, (1, 2)), "#D55E00", "failed messages: to the DLQ, and redrive"),
 }
 SOURCES = ("backend", "notebook", "missing")
-#: The sentences this module shows a learner.
-MESSAGES: dict[str, dict[str, str]] = {"en": {
-    "diagrams.bad_kind": "Unknown box kind {kind!r}: use one of {valid}.",
-    "diagrams.bad_style": "Unknown arrow style {style!r}: use one of {valid}.",
-    "diagrams.no_node": "There is no node {key!r} in this diagram: add it first with add().",
-    "diagrams.duplicate": "The diagram already has a node {key!r}: give each node its own id.",
-    "diagrams.no_steps": "Give at least one step, for example ('validate', 'inventory', 'payment').",
-}}
-_NOT_FOUND = {"AWS.SimpleQueueService.NonExistentQueue", "QueueDoesNotExist", "ResourceNotFoundException",
-              "NotFoundException", "NotFound"}
 MAX_WIDTH, MIN_GAP = 10.5, 0.4  # inches
 NAME_PT, SMALL_PT, TITLE_PT, LEGEND_PT = 8.5, 7, 12, 8
 _TTP = TextToPath()
-
-
-def _error(message_key: str, **kwargs: object) -> Exception:
-    from helpers import WorkshopError
-
-    err = WorkshopError.__new__(WorkshopError)
-    Exception.__init__(err, MESSAGES["en"][message_key].format(**kwargs))
-    err.key, err.kwargs = message_key, kwargs
-    return err
 
 
 def text_width(text: str, size: float, bold: bool = False) -> float:
@@ -124,9 +98,9 @@ class Diagram:
             source: str = "notebook", group: str | None = None) -> str:
         """Add a box and return its id; ``caption`` defaults to the kind's AWS service name."""
         if kind not in KINDS:
-            raise _error("diagrams.bad_kind", kind=kind, valid=", ".join(KINDS))
+            raise WorkshopError("diagrams.bad_kind", kind=kind, valid=", ".join(KINDS))
         if any(n.id == id for n in self.nodes):
-            raise _error("diagrams.duplicate", key=id)
+            raise WorkshopError("diagrams.duplicate", node=id)
         self.nodes.append(Node(id, label, kind, caption or KINDS[kind][0], detail, source, group))
         if group is not None:
             self.groups.setdefault(group, []).append(id)
@@ -135,7 +109,7 @@ class Diagram:
     def connect(self, src: str, dst: str, label: str = "", style: str = "sync") -> None:
         """Add an arrow from ``src`` to ``dst`` (ids or labels)."""
         if style not in STYLES:
-            raise _error("diagrams.bad_style", style=style, valid=", ".join(STYLES))
+            raise WorkshopError("diagrams.bad_style", style=style, valid=", ".join(STYLES))
         self.edges.append(Edge(self.node(src).id, self.node(dst).id, label, style))
 
     def has(self, key: str) -> bool:
@@ -147,7 +121,7 @@ class Diagram:
         for n in sorted(self.nodes, key=lambda n: n.id != key):
             if key in (n.id, n.label):
                 return n
-        raise _error("diagrams.no_node", key=key)
+        raise WorkshopError("diagrams.no_node", node=key)
 
     def edge(self, src: str, dst: str) -> Edge | None:
         """The first arrow from ``src`` to ``dst`` (ids or labels), or None."""
@@ -390,277 +364,3 @@ def _legend(ax: Any, d: Diagram, lay: Layout) -> None:
             ax.text(x + 0.5, y, text, ha="left", va="center", fontsize=LEGEND_PT, color="#333333")
             x += w
         y -= 0.24
-
-
-def _ask(service: str, operation: str, **params: Any) -> dict[str, Any] | None:
-    """One read call through the backend seam; None when the resource does not exist."""
-    from helpers import client
-
-    try:
-        return getattr(client(service), operation)(**params)
-    except Exception as exc:
-        if getattr(exc, "response", {}).get("Error", {}).get("Code", "") in _NOT_FOUND:
-            return None
-        raise
-
-
-@dataclass(frozen=True)
-class QueueFacts:
-    """A queue as SQS reports it; ``exists`` is False when SQS does not know it."""
-    name: str
-    arn: str = ""
-    exists: bool = False
-    dlq_arn: str = ""
-    max_receive_count: int | None = None
-    visibility_timeout: int | None = None
-
-
-def read_queue(queue_url: str) -> QueueFacts:
-    """One GetQueueAttributes: ARN, visibility timeout and RedrivePolicy (DLQ ARN and maxReceiveCount)."""
-    name = queue_url.rstrip("/").rsplit("/", 1)[-1]
-    got = _ask("sqs", "get_queue_attributes", QueueUrl=queue_url,
-               AttributeNames=["QueueArn", "RedrivePolicy", "VisibilityTimeout"])
-    if got is None:
-        return QueueFacts(name)
-    attrs = got.get("Attributes", {})
-    policy = json.loads(attrs.get("RedrivePolicy") or "{}")
-    count = policy.get("maxReceiveCount")
-    return QueueFacts(name, attrs.get("QueueArn", ""), True, policy.get("deadLetterTargetArn", ""),
-                      int(count) if count is not None else None, int(attrs.get("VisibilityTimeout", 0)))
-
-
-def queue_url_of(queue_arn: str) -> str:
-    """GetQueueUrl for ``queue_arn``; "" when SQS does not know the queue."""
-    *_, account, name = queue_arn.split(":")
-    return (_ask("sqs", "get_queue_url", QueueName=name, QueueOwnerAWSAccountId=account) or {}).get("QueueUrl", "")
-
-
-@dataclass(frozen=True)
-class SubscriptionFacts:
-    """One confirmed subscription: endpoint, raw delivery and filter policy, as SNS reports them."""
-    arn: str
-    protocol: str
-    endpoint: str
-    raw: bool
-    filter_policy: dict[str, Any] | None
-    scope: str = "MessageAttributes"
-    name: str = ""  # the endpoint's last ARN part (the queue name)
-
-
-def read_subscriptions(topic_arn: str) -> list[SubscriptionFacts]:
-    """ListSubscriptionsByTopic (every page) and GetSubscriptionAttributes for each; sorted by endpoint."""
-    from helpers import client
-
-    sns, out, token = client("sns"), [], None
-    while True:
-        page = sns.list_subscriptions_by_topic(TopicArn=topic_arn, **({"NextToken": token} if token else {}))
-        for sub in page.get("Subscriptions", []):
-            if sub["SubscriptionArn"].startswith("arn:"):  # not "PendingConfirmation"
-                attrs = sns.get_subscription_attributes(SubscriptionArn=sub["SubscriptionArn"]).get("Attributes", {})
-                out.append(SubscriptionFacts(
-                    sub["SubscriptionArn"], sub["Protocol"], sub["Endpoint"],
-                    attrs.get("RawMessageDelivery", "false").lower() == "true",
-                    json.loads(attrs["FilterPolicy"]) if attrs.get("FilterPolicy") else None,
-                    attrs.get("FilterPolicyScope") or "MessageAttributes", sub["Endpoint"].rsplit(":", 1)[-1]))
-        token = page.get("NextToken")
-        if not token:
-            return sorted(out, key=lambda s: s.endpoint)
-
-
-def read_mappings(queue_arn: str) -> list[dict[str, Any]]:
-    """ListEventSourceMappings for ``queue_arn``: ``function``, ``batch_size``, ``state`` of each ([] without Lambda)."""
-    try:
-        found = _ask("lambda", "list_event_source_mappings", EventSourceArn=queue_arn) or {}
-    except Exception:  # no Lambda here (an emulator without it, or no permission): the notebook's workers stand in
-        return []
-    return [{"function": m["FunctionArn"].rsplit(":", 1)[-1], "batch_size": int(m.get("BatchSize", 10)),
-             "state": m.get("State", "")} for m in found.get("EventSourceMappings", [])]
-
-
-def table_exists(table_name: str) -> bool:
-    """DescribeTable: does DynamoDB know ``table_name``?"""
-    return _ask("dynamodb", "describe_table", TableName=table_name) is not None
-
-
-def filter_text(sub: SubscriptionFacts, width: int = 28) -> str:
-    """A short arrow label: the filter policy (``key=value``, ``total >= 100``), then raw or SNS envelope."""
-    def one(key: str, v: Any) -> str:
-        if isinstance(v, dict) and list(v) == ["numeric"]:
-            return " ".join(f"{key} {o} {n}" for o, n in zip(v["numeric"][::2], v["numeric"][1::2], strict=False))
-        return f"{key}={json.dumps(v, separators=(',', ':')) if isinstance(v, dict) else v}"
-
-    text = " and ".join(" or ".join(one(k, v) for v in (vs if isinstance(vs, list) else [vs]))
-                        for k, vs in (sub.filter_policy or {}).items()) or "all events"
-    scope = " (body)" if sub.filter_policy and sub.scope == "MessageBody" else ""
-    return f"{shorten(text, width)}{scope}\n{'raw' if sub.raw else 'SNS envelope'}"
-
-
-def _queue(d: Diagram, url: str, *, group: str | None = None, redrive: bool = False) -> tuple[str, QueueFacts]:
-    """The queue read back and the DLQ its RedrivePolicy names; with ``redrive``, the way back (or a missing DLQ)."""
-    q = read_queue(url)
-    qid = d.add(f"queue:{q.name}", q.name, "queue", detail=f"visibility {q.visibility_timeout} s" if q.exists else "",
-                source="backend" if q.exists else "missing", group=group)
-    if q.dlq_arn:
-        name = q.dlq_arn.rsplit(":", 1)[-1]
-        did = f"dlq:{name}"  # one DLQ may serve several queues
-        if not d.has(did):
-            d.add(did, name, "dlq", source="backend" if queue_url_of(q.dlq_arn) else "missing", group=group)
-        d.connect(qid, did, f"maxReceiveCount {q.max_receive_count}", "redrive")
-        if redrive:
-            d.connect(did, qid, "redrive", "redrive")
-    elif redrive:
-        d.connect(qid, d.add("dlq", "no DLQ", "dlq", source="missing", group=group), "no RedrivePolicy", "redrive")
-    return qid, q
-
-
-def _workers(d: Diagram, qid: str, q: QueueFacts, label: str, *, group: str | None = None) -> list[str]:
-    """The functions the queue's event source mappings name, else one worker running in the notebook."""
-    mappings = read_mappings(q.arn) if q.arn else []
-    if not mappings:
-        wid = d.add(f"worker:{q.name}" if d.has("worker") else "worker", label, "function", group=group)
-        d.connect(qid, wid, "ReceiveMessage", "async")
-        return [wid]
-    for m in mappings:
-        if not d.has(f"function:{m['function']}"):
-            d.add(f"function:{m['function']}", m["function"], "function", source="backend", group=group,
-                  detail=f"batch {m['batch_size']} · {m['state']}")
-        d.connect(qid, f"function:{m['function']}", "trigger", "async")
-    return [f"function:{m['function']}" for m in mappings]
-
-
-def _pipeline(d: Diagram, queue_url: str, after: str, *, group: str | None = None, services: Sequence[str] = (),
-              first: int = 1, table: str | None = None, table_label: str = "PutItem", redrive: bool = False) -> None:
-    """``after`` → the queue (read back, with its DLQ) → its workers → ``services`` (numbered) and ``table``."""
-    qid, q = _queue(d, queue_url, group=group, redrive=redrive)
-    d.connect(after, qid, "SendMessage", "async")
-    for k, w in enumerate(_workers(d, qid, q, "worker", group=group)):
-        if k == 0:
-            _steps(d, w, services, group=group, first=first)
-        if table and not d.has(f"table:{table}"):
-            d.add(f"table:{table}", table, "table", source="backend" if table_exists(table) else "missing", group=group)
-        if table:
-            d.connect(w, f"table:{table}", table_label)
-
-
-def _front(d: Diagram, *, group: str | None = None, fn_label: str = "accept function", fn_id: str = "accept") -> str:
-    """Client → API → the function behind it (all three run in the notebook); returns the function's id."""
-    d.add("client", "customer", "client", group=group)
-    d.add("api", "order API", "api", group=group)
-    d.add(fn_id, fn_label, "function", group=group)
-    d.connect("client", "api", "POST /orders")
-    d.connect("api", fn_id)
-    return fn_id
-
-
-def _steps(d: Diagram, caller: str, steps: Sequence[str], *, group: str | None = None, first: int = 1) -> None:
-    for k, step in enumerate(steps):
-        d.connect(caller, d.add(f"step-{step}", step, "service", group=group), str(first + k))
-
-
-def sync_chain(steps: Sequence[str], *, title: str = "") -> Diagram:
-    """01: client → API → order function, which calls each step in turn (numbered) and waits for it."""
-    if not steps:
-        raise _error("diagrams.no_steps")
-    d = Diagram(title or f"The synchronous order: the caller waits while {len(steps)} steps run one after another")
-    _steps(d, _front(d, fn_label="order function", fn_id="function"), steps)
-    return d
-
-
-def queue_stage(queue_url: str, table_name: str, *, title: str = "") -> Diagram:
-    """03: client → API → accept function → SQS queue (read back) → worker → DynamoDB table (read back)."""
-    d = Diagram(title or "Accept now, execute later: API → SQS queue → worker → DynamoDB")
-    _pipeline(d, queue_url, _front(d), table=table_name)
-    return d
-
-
-def fanout_stage(topic_arn: str, *, publisher: str = "order function", title: str = "") -> Diagram:
-    """04: publisher → SNS topic → one queue per subscription (read back, with filter and delivery) → workers."""
-    topic, subs = topic_arn.rsplit(":", 1)[-1], read_subscriptions(topic_arn)
-    d = Diagram(title or f"Fan-out: one SNS topic, one SQS queue per service ({len(subs)} subscriptions)")
-    d.add("publisher", publisher, "function")
-    tid = d.add(f"topic:{topic}", topic, "topic", source="backend")
-    d.connect("publisher", tid, "Publish", "async")
-    common = os.path.commonprefix([topic, *[s.name for s in subs]])
-    common = common[: common.rfind("-") + 1]  # the prefix, e.g. "afs-jo-1a2b-"
-    for s in subs:
-        url = queue_url_of(s.endpoint) if s.protocol == "sqs" else ""
-        if url:
-            qid, q = _queue(d, url)
-            d.connect(tid, qid, filter_text(s), "async")
-            _workers(d, qid, q, f"{s.name.removeprefix(common)} worker")
-            continue
-        kind = "queue" if s.protocol == "sqs" else "service"  # a queue SQS does not know, or an HTTP/e-mail endpoint
-        d.connect(tid, d.add(f"{kind}:{s.name}", s.name, kind, caption="" if kind == "queue" else s.protocol,
-                             source="missing" if kind == "queue" else "backend"), filter_text(s), "async")
-    return d
-
-
-def failure_stage(queue_url: str, table_name: str | None = None, *, services: Sequence[str] = (),
-                  title: str = "") -> Diagram:
-    """05: producer → queue (read back) → worker → ``services`` and table; the DLQ from the RedrivePolicy."""
-    d = Diagram(title or "Failure isolation: retries, the dead-letter queue and redrive")
-    d.add("producer", "order function", "function")
-    _pipeline(d, queue_url, "producer", services=services, table=table_name, redrive=True)
-    return d
-
-
-def together_stage(queue_url: str, *, sync_steps: Sequence[str], async_steps: Sequence[str],
-                   table_name: str | None = None, title: str = "") -> Diagram:
-    """06: the caller waits for ``sync_steps``; the queue (read back) and a worker run ``async_steps`` later."""
-    if not sync_steps and not async_steps:
-        raise _error("diagrams.no_steps")
-    waits, later = "The caller waits (synchronous)", "After the answer (asynchronous)"
-    d = Diagram(title or "Synchronous and asynchronous together: answer after the checks, do the rest later")
-    _steps(d, _front(d, group=waits, fn_label="order function", fn_id="function"), sync_steps, group=waits)
-    _pipeline(d, queue_url, "function", group=later, services=async_steps, first=len(sync_steps) + 1,
-              table=table_name, table_label="status")
-    return d
-
-
-def read_rest_api(rest_api_id: str) -> tuple[str, list[str], list[str]] | None:
-    """GetRestApi, its stages and the Lambda functions its AWS_PROXY integrations call: ``(name, stages,
-    functions)``; None when API Gateway does not know the API."""
-    api = _ask("apigateway", "get_rest_api", restApiId=rest_api_id)
-    if api is None:
-        return None
-    stages = [s["stageName"] for s in (_ask("apigateway", "get_stages", restApiId=rest_api_id) or {}).get("item", [])]
-    functions = []
-    for res in (_ask("apigateway", "get_resources", restApiId=rest_api_id) or {}).get("items", []):
-        for method in res.get("resourceMethods") or {}:
-            got = _ask("apigateway", "get_integration", restApiId=rest_api_id, resourceId=res["id"], httpMethod=method)
-            uri = (got or {}).get("uri", "")
-            if (got or {}).get("type") == "AWS_PROXY" and ":function:" in uri:
-                functions.append(uri.split(":function:")[1].split("/")[0].split(":")[0])
-    return api["name"], stages, sorted(set(functions))
-
-
-def _deployed_front(d: Diagram, rest_api_id: str) -> str:
-    """Client → the REST API (read back) → the functions it calls (read back); returns the first function's id."""
-    d.add("client", "customer", "client")
-    found = read_rest_api(rest_api_id)
-    if found is None:
-        d.connect("client", d.add("api", rest_api_id, "api", source="missing"))
-        return "api"
-    api_name, stages, functions = found
-    aid = d.add(f"api:{api_name}", api_name, "api", source="backend", detail=f"stage {', '.join(stages) or 'none'}")
-    d.connect("client", aid, "HTTPS")
-    for fn in functions:
-        conf = (_ask("lambda", "get_function", FunctionName=fn) or {}).get("Configuration")
-        d.add(f"function:{fn}", fn, "function", source="backend" if conf else "missing",
-              detail=conf.get("Runtime", "") if conf else "")
-        d.connect(aid, f"function:{fn}", "AWS_PROXY")
-    return f"function:{functions[0]}" if functions else aid
-
-
-def real_aws_stage(queue_url: str, table_name: str | None = None, *, rest_api_id: str | None = None,
-                   title: str = "") -> Diagram:
-    """07: the API → the queue → the Lambda functions its event source mappings name (read back) → the table.
-
-    With ``rest_api_id`` the REST API and the function behind it are read back from API Gateway
-    and Lambda too; without it they run in the notebook. A worker without an event source mapping
-    runs in the notebook (a dashed box); draw the fan-out on real AWS with :func:`fanout_stage`.
-    """
-    d = Diagram(title or f"The same flow on {_backend_name()}: what exists there now")
-    front = _front(d) if rest_api_id is None else _deployed_front(d, rest_api_id)
-    _pipeline(d, queue_url, front, table=table_name)
-    return d
