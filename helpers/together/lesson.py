@@ -44,6 +44,7 @@ def answer(status: int, body: dict, headers: dict | None = None) -> Response:
 
 @app.exception_handler(BadRequest)
 def bad_request(error: BadRequest) -> Response:
+    """Any route that raises BadRequest answers 400 with its sentence."""
     return answer(400, {"error": str(error)})
 
 
@@ -52,7 +53,7 @@ def read_order():
     try:
         return json.loads(app.current_event.decoded_body or "")
     except ValueError as err:  # not JSON, or not even UTF-8 text
-        raise BadRequest(say("api.bad_json", detail=err if app.current_event.body else "the body is empty")) from None
+        raise BadRequest(say("api.bad_json", detail=err if app.current_event.body else say("api.empty"))) from None
 
 
 # --- 06_sync_and_async_together.ipynb, saved cell 3 ---
@@ -119,7 +120,7 @@ from helpers import client
 from helpers.shop import DOWNSTREAM, InvalidOrder
 from helpers.together.hybrid import CONFIRMED
 
-#: The steps the caller waits for: the decision of the table above. The worker runs the others.
+#: The steps the caller waits for, as decided in notebook 06. The worker runs the others.
 CALLER_WAITS_FOR = ("validate", "inventory", "payment")
 
 
@@ -140,7 +141,7 @@ def place_order_hybrid() -> Response:
                                    error=str(run.error))
         told = say("api.told.failed", order_id=order.order_id, step=run.failed_step)
         body |= {"status": Status.FAILED, "failed_step": run.failed_step, "error": str(run.error), "message": told}
-        return answer(HTTP_FOR_OUTCOME[run.error.outcome], body, {"Location": location})
+        return answer(HTTP_FOR_OUTCOME.get(run.error.outcome, 502), body, {"Location": location})
     shop.shop.store.set_status(order.order_id, CONFIRMED, steps={"validate": "ok", **run.steps})
     client("sqs").send_message(QueueUrl=shop.queue_url, MessageBody=order.to_json(), MessageAttributes={
         "steps": {"DataType": "String", "StringValue": ",".join(later)}})  # the steps the worker runs

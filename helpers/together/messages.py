@@ -25,7 +25,7 @@ MESSAGES: dict[str, dict[str, str]] = {
             "The request body is not valid JSON ({detail}): send one JSON object such as "
             "{{\"customer_id\": \"cust-aiko\", \"items\": [{{\"product_id\": \"matcha-100g\", \"quantity\": 1}}]}}."
         ),
-        "api.rejected": "The order was rejected: check the order against the catalog and send it again.",
+        "api.empty": "the body is empty",
         "api.not_found": (
             "There is no {method} {path} here: use POST /sync/orders, POST /async/orders, POST /hybrid/orders "
             "or GET /orders/<order id>."
