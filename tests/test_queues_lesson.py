@@ -119,3 +119,18 @@ def test_the_harness_runs_the_functions_it_is_given(shop, queue_url):
     assert called == ["accept", "record"] and ashop.final_status == {answer.order_id: Status.COMPLETED}
     rejected = ashop.accept_order({"customer_id": "c", "items": []})
     assert rejected.http_status == 400 and "at least one item" in rejected.error
+
+
+def test_a_message_that_names_its_steps_runs_only_those(shop, queue_url):
+    """06's hybrid path charges the card before it queues the rest: the worker must not charge again."""
+    body, _ = lesson.accept_order(shop.sample_orders(1)[0], table_name=lesson.orders_table_name(), queue_url=queue_url)
+    order_id = body["order_id"]
+    sqs = client("sqs")
+    (msg,) = sqs.receive_message(QueueUrl=queue_url)["Messages"]
+    sqs.delete_message(QueueUrl=queue_url, ReceiptHandle=msg["ReceiptHandle"])
+    sqs.send_message(QueueUrl=queue_url, MessageBody=msg["Body"],
+                     MessageAttributes={"steps": {"DataType": "String", "StringValue": "email,points"}})
+    assert Worker(queue_url, lesson.worker_handler).run_once() == 1
+    effects = shop.store.effects([order_id])
+    assert effects["points"][order_id] == 1 and effects["payments"].get(order_id, 0) == 0
+    assert shop.store.get_order(order_id)["status"] == Status.COMPLETED
