@@ -18,10 +18,10 @@ else, and never uses a wildcard action.
 
 from __future__ import annotations
 
+import argparse
 import ast
 import json
 import re
-import sys
 from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
@@ -314,13 +314,27 @@ def check() -> tuple[dict[str, list[str]], list[str]]:
     return missing, sorted(have - needed)
 
 
-def main(argv: list[str]) -> int:
-    """``python -m helpers.real_aws.iam_policy [PREFIX] | --calls | --check``"""
-    if argv and argv[0] == "--calls":
+def main(argv: list[str] | None = None) -> int:
+    """``python -m helpers.real_aws.iam_policy [PREFIX] | --calls | --check``; a bad prefix is one sentence (exit 2)."""
+    from ..core.messages import WorkshopError
+    from ..core.resources import check_prefix, prefix
+
+    parser = argparse.ArgumentParser(
+        prog="python -m helpers.real_aws.iam_policy",
+        description="The least-privilege IAM policy for running the workshop on a real account (data/iam-policy.json).",
+    )
+    what = parser.add_mutually_exclusive_group()
+    what.add_argument(
+        "prefix", nargs="?", help="print the policy narrowed to this resource prefix (default: your own prefix)"
+    )
+    what.add_argument("--calls", action="store_true", help="list each AWS call the workshop makes, and where")
+    what.add_argument("--check", action="store_true", help="exit 1 unless the policy allows exactly those calls")
+    args = parser.parse_args(argv)
+    if args.calls:
         for call, where in sorted(called_actions().items()):
             print(f"{call:<45} {', '.join(sorted(where))}")
         return 0
-    if argv and argv[0] == "--check":
+    if args.check:
         missing, extra = check()
         for action, where in missing.items():
             print(f"missing  {action:<40} called in {', '.join(where) or '(implied)'}")
@@ -328,11 +342,13 @@ def main(argv: list[str]) -> int:
             print(f"extra    {action:<40} allowed but never called")
         print("data/iam-policy.json is exact" if not missing and not extra else "update data/iam-policy.json")
         return 1 if missing or extra else 0
-    from ..core.resources import prefix
-
-    print(json.dumps(render(argv[0] if argv else prefix()), indent=2))
+    try:
+        chosen = check_prefix(args.prefix) if args.prefix else prefix()
+    except WorkshopError as err:
+        parser.error(str(err))
+    print(json.dumps(render(chosen), indent=2))
     return 0
 
 
 if __name__ == "__main__":
-    raise SystemExit(main(sys.argv[1:]))
+    raise SystemExit(main())
