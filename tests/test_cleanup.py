@@ -22,7 +22,7 @@ CREATE = textwrap.dedent(
     import sys
     from helpers import use_backend
     from helpers.core import resources
-    from helpers.real_aws import lambda_deploy
+    from helpers.real_aws import lambda_deploy, lesson
     use_backend(quiet=True)
     resources.set_prefix(sys.argv[1])
     dlq = resources.ensure_queue("orders-dlq")
@@ -30,8 +30,13 @@ CREATE = textwrap.dedent(
     topic = resources.ensure_topic("order-events")
     resources.subscribe_queue(topic, resources.ensure_queue("shipping"))
     resources.ensure_table("orders")
-    if sys.argv[2] == "lambda":
-        lambda_deploy.deploy(url)
+    if sys.argv[2] == "lambda":  # 07's deploy: a function with its role, logs and trigger, behind a REST API
+        logs = lambda_deploy.ensure_log_group(resources.name("worker"))
+        role = lambda_deploy.ensure_role("worker-role", lambda_deploy.function_policy(logs, consume=resources.queue_arn(url)))
+        fn = lesson.deploy_function("worker", "helpers.queues.lesson.worker_handler", role, lambda_deploy.package(),
+                                    timeout_s=10, environment=lambda_deploy.function_environment())
+        lesson.connect_queue(resources.queue_arn(url), fn)
+        lesson.allow_api(fn, lesson.publish_api(fn))
     print(len(resources.find_resources()))
     """
 )
@@ -58,14 +63,14 @@ def test_two_prefixes_in_one_account_fresh_processes_and_a_second_run_is_a_no_op
         made_mine = _run(["-c", CREATE, mine, "lambda"], env)
         made_theirs = _run(["-c", CREATE, theirs, "plain"], env)
         assert made_mine.returncode == 0 and made_theirs.returncode == 0, made_mine.stderr + made_theirs.stderr
-        assert int(made_mine.stdout.split()[-1]) >= 10  # 3 queues, subscription, topic, table, ESM, function, role, logs
+        assert int(made_mine.stdout.split()[-1]) >= 11  # 3 queues, subscription, topic, table, ESM, function, API, role, logs
 
         before_theirs = _run(["-c", LIST, theirs], env).stdout
 
         first = _run(["-m", "helpers.core.cleanup", mine], env)  # what `make clean-aws` runs
         assert first.returncode == 0, first.stdout + first.stderr
         for kind in ["sqs queue", "sns subscription", "sns topic", "dynamodb table", "lambda event source",
-                     "lambda function", "iam role", "log group"]:
+                     "lambda function", "api gateway rest api", "iam role", "log group"]:
             assert f"deleted {kind}" in first.stdout, (kind, first.stdout)
         assert f"remaining with prefix {mine}: 0" in first.stdout
 

@@ -236,3 +236,52 @@ def _lambda_like_runtime(tmp_path: Path) -> str:
         origin = os.path.dirname(spec.origin) if spec.submodule_search_locations else spec.origin
         os.symlink(origin, runtime_dir / os.path.basename(origin))
     return f"{_extracted(tmp_path)}{os.pathsep}{runtime_dir}"
+
+
+def test_the_deployed_handlers_take_an_order_end_to_end_in_a_lambda_like_runtime(tmp_path):
+    """The zip and what the Lambda Python runtime has (the standard library and boto3), against a moto server:
+    06's API handler accepts an order from an API Gateway event, 03's worker handler completes it from the SQS
+    event, and the API handler reports it. The backend is chosen the way it is inside Lambda."""
+    script = textwrap.dedent(
+        """
+        import json, os, sys
+        assert not any("site-packages" in p for p in sys.path), sys.path
+        for banned in ("moto", "matplotlib", "ipywidgets", "IPython"):
+            try:
+                __import__(banned)
+                raise SystemExit(banned + " is importable: not a Lambda-like runtime")
+            except ImportError:
+                pass
+        from helpers.core import resources
+        from helpers.core.workers import sqs_event
+        from helpers.shop import Shop
+        from helpers.together.api import proxy_event
+        shop = Shop.create()  # what 07 does before it deploys: the tables exist
+        url = resources.ensure_queue("lambda-orders", visibility_timeout=180)
+        os.environ.update(ORDERS_QUEUE_URL=url, ORDERS_TABLE=shop.store.tables["orders"])
+
+        from helpers.queues.lesson import worker_handler
+        from helpers.together.lesson import lambda_handler
+        order = shop.sample_orders(1)[0]
+        headers = {"Host": "abc.execute-api.ap-northeast-1.amazonaws.com", "Content-Type": "application/json"}
+        accepted = lambda_handler(proxy_event("POST", "/async/orders", body=json.dumps(order), headers=headers,
+                                              stage="prod"), None)
+        order_id = json.loads(accepted["body"])["order_id"]
+        sqs = resources.client("sqs")
+        msgs = sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10, WaitTimeSeconds=1,
+                                   MessageAttributeNames=["All"], AttributeNames=["All"])["Messages"]
+        result = worker_handler(sqs_event(msgs, resources.queue_arn(url), "ap-northeast-1"), None)
+        status = lambda_handler(proxy_event("GET", f"/orders/{order_id}", headers=headers, stage="prod"), None)
+        print(json.dumps({"accepted": accepted["statusCode"], "messages": len(msgs), "result": result,
+                          "status": status["statusCode"], "order": json.loads(status["body"])["status"]}))
+        """
+    )
+    with moto_server() as url:
+        env = endpoint_env(url)
+        env.update({"PYTHONPATH": _lambda_like_runtime(tmp_path), "AWS_LAMBDA_FUNCTION_NAME": "t-runtime-api",
+                    "WORKSHOP_PREFIX": "t-runtime", "WORKSHOP_SPEED": "0"})
+        out = subprocess.run([sys.executable, "-S", "-c", script], env=env, cwd=tmp_path, capture_output=True,
+                             text=True, timeout=180)
+    assert out.returncode == 0, out.stdout + out.stderr
+    assert json.loads(out.stdout.strip().splitlines()[-1]) == {
+        "accepted": 202, "messages": 1, "result": {"batchItemFailures": []}, "status": 200, "order": "COMPLETED"}

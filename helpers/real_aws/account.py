@@ -109,7 +109,7 @@ def preflight(creates: Mapping[str, list[str]], planned_calls: Mapping[tuple[str
 class Plan07:
     """The sizes of 07's flows; :meth:`creates` and :meth:`calls` follow from them."""
 
-    n_compare: int = 8
+    n_compare: int = 6
     n_fanout: int = 6
     n_dlq: int = 4
     max_receive: int = 2
