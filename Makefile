@@ -27,7 +27,13 @@ $(STAMP): requirements.txt pyproject.toml
 	@rm -f $(VENV)/.installed-*
 	@touch $@
 
-install: $(STAMP)
+# Every Jupyter kernel of .venv loads helpers.core.notebook_errors: after a kernel restart, a NameError
+# says to run the cells above (docs/instructor.md, Troubleshooting).
+KERNEL_CONFIG := $(VENV)/etc/ipython/ipython_kernel_config.py
+$(KERNEL_CONFIG): | $(STAMP)
+	$(BIN)/python -m helpers.core.notebook_errors install
+
+install: $(STAMP) $(KERNEL_CONFIG)
 
 # As root (containers, CI machines) JupyterLab refuses to start without --allow-root.
 lab: install

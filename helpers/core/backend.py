@@ -40,6 +40,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import botocore.exceptions
+
 from . import i18n
 from .messages import WorkshopError, say
 
@@ -52,6 +54,14 @@ FAKE_CREDENTIALS = {
 # Variables that could send a moto-mode request elsewhere or pick real credentials.
 _DROPPED_IN_MOTO = ("AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN")
 LONG_POLL_TICK_S = 0.1  # how often an emulated long poll looks again when nothing woke it
+#: Error codes AWS answers when the credentials' session has run out (STS, most services, EC2-style APIs).
+EXPIRED_CREDENTIALS_CODES = frozenset({"ExpiredToken", "ExpiredTokenException", "RequestExpired"})
+#: What botocore raises when an IAM Identity Center (SSO) login has expired or never happened.
+_SSO_LOGIN_ERRORS = (
+    botocore.exceptions.TokenRetrievalError,
+    botocore.exceptions.UnauthorizedSSOTokenError,
+    botocore.exceptions.SSOTokenLoadError,
+)
 
 #: API calls made through :func:`client`, as the caller sees them: ``{(service, operation): n}``.
 API_CALLS: collections.Counter[tuple[str, str]] = collections.Counter()
@@ -128,6 +138,23 @@ def check_prefix(value: str) -> str:
         raise WorkshopError("bad_prefix", prefix=value)
     return value
 
+
+class CredentialsExpired(WorkshopError, botocore.exceptions.ClientError):
+    """AWS refused a call because the credentials expired: one sentence that says what to do.
+
+    Still a ``ClientError`` with AWS's answer in ``response``, so code that handles AWS errors by
+    their code sees the same error it would see without the workshop.
+    """
+
+    def __init__(self, error_response: dict[str, Any], operation_name: str, profile: str = "default") -> None:
+        code = error_response.get("Error", {}).get("Code", "")
+        self.key = "credentials_expired"
+        self.kwargs = {"code": code, "operation": operation_name, "profile": profile}
+        Exception.__init__(self, say(self.key, **self.kwargs))  # the sentence, not ClientError's text
+        self.response = error_response
+        self.operation_name = operation_name
+
+
 class _State:
     """Module state, guarded so helpers in worker threads see one consistent backend."""
 
@@ -137,6 +164,7 @@ class _State:
         self.session: Any = None
         self.clients: dict[str, Any] = {}
         self.saved_env: dict[str, str | None] = {}
+        self.stale = False  # the credentials expired: the next use_backend() starts a new session
         self.setup_lock = threading.RLock()
 
 
@@ -166,12 +194,17 @@ def use_backend(
         raise WorkshopError("unknown_backend", name=chosen, valid=", ".join(BACKENDS))
     _install_ipython_handler()
     with _state.setup_lock:
-        if _state.info is not None and _state.info.name == chosen and region in (None, _state.info.region):
+        if (
+            _state.info is not None
+            and _state.info.name == chosen
+            and region in (None, _state.info.region)
+            and not _state.stale
+        ):
             info = _state.info
         else:
             _reset()
             info = _start_moto(region) if chosen == "moto" else _start_aws(region)
-            _state.info = info
+            _state.info, _state.stale = info, False
     if not quiet:
         print(info.describe())
     return info
@@ -245,6 +278,7 @@ def _reset() -> None:
     _state.saved_env.clear()
     _state.info = None
     _state.session = None
+    _state.stale = False
 
 
 def _set_env(key: str, value: str | None) -> None:
@@ -292,7 +326,6 @@ def _start_moto(region: str | None) -> BackendInfo:
 
 def _start_aws(region: str | None) -> BackendInfo:
     import boto3
-    import botocore.exceptions
 
     chosen_region = _region(region)
     endpoint = os.environ.get("AWS_ENDPOINT_URL") or None
@@ -307,9 +340,14 @@ def _start_aws(region: str | None) -> BackendInfo:
     _state.info = BackendInfo("aws", chosen_region, "pending", endpoint, serialized=serialized)
     try:
         ident = client("sts").get_caller_identity()
+    except WorkshopError:  # an expired login, a dead proxy: the seam already said what to do
+        _reset()
+        raise
     except botocore.exceptions.EndpointConnectionError as exc:
         _reset()
-        raise WorkshopError("endpoint_unreachable", endpoint=endpoint or "AWS") from exc
+        if endpoint:
+            raise WorkshopError("endpoint_unreachable", endpoint=endpoint) from exc
+        raise WorkshopError("aws_unreachable", url=exc.kwargs.get("endpoint_url", "AWS")) from exc
     except (botocore.exceptions.ClientError, botocore.exceptions.NoCredentialsError) as exc:
         _reset()
         code = getattr(exc, "response", {}).get("Error", {}).get("Code", type(exc).__name__)
@@ -344,11 +382,21 @@ def _make_client(service: str) -> Any:
 
 
 def _wrap_calls(raw: Any, service: str, *, serialized: bool) -> None:
-    """Count every call; when the backend is not thread-safe, serialize it (see module doc)."""
+    """Count every call; when the backend is not thread-safe, serialize it (see module doc); turn a
+    broken environment (expired credentials or login, a dead proxy) into one sentence (:func:`_explained`)."""
     original: Callable[[str, dict[str, Any]], dict[str, Any]] = raw._make_api_call
 
     def call(operation_name: str, api_params: dict[str, Any]) -> dict[str, Any]:
         API_CALLS[(service, operation_name)] += 1
+        try:
+            return locked(operation_name, api_params)
+        except (botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError) as exc:
+            explained = _explained(exc, operation_name)
+            if explained is None:
+                raise  # any other AWS error reaches the caller as AWS sent it
+            raise explained from exc
+
+    def locked(operation_name: str, api_params: dict[str, Any]) -> dict[str, Any]:
         if not serialized:
             return original(operation_name, api_params)
         wait = api_params.get("WaitTimeSeconds") or 0
@@ -362,6 +410,34 @@ def _wrap_calls(raw: Any, service: str, *, serialized: bool) -> None:
 
     call.__wrapped__ = original  # type: ignore[attr-defined]
     raw._make_api_call = call
+
+
+def _explained(exc: Exception, operation: str) -> WorkshopError | None:
+    """The one sentence for an error the environment caused, or None for every other error.
+
+    Expired credentials (any call, e.g. an hour into a class), an expired IAM Identity Center
+    login, and a proxy that does not answer. The learner can act on each; none is a bug in their
+    code. After expired credentials the next :func:`use_backend` starts a new session, so running
+    the set-up cell again picks up the renewed ones.
+    """
+    profile = (_state.session.profile_name if _state.session is not None else None) or "default"
+    if isinstance(exc, botocore.exceptions.ClientError):
+        if exc.response.get("Error", {}).get("Code") not in EXPIRED_CREDENTIALS_CODES:
+            return None
+        _mark_stale()
+        return CredentialsExpired(exc.response, operation, profile)
+    if isinstance(exc, _SSO_LOGIN_ERRORS):
+        _mark_stale()
+        return WorkshopError("sso_login_expired", profile=profile)
+    if isinstance(exc, botocore.exceptions.ProxyConnectionError):
+        return WorkshopError("proxy_unreachable", proxy=exc.kwargs.get("proxy_url", "?"))
+    return None
+
+
+def _mark_stale() -> None:
+    """Make the next :func:`use_backend` start a new session (real AWS only: moto's state must survive)."""
+    if _state.info is not None and _state.info.name == "aws":
+        _state.stale = True
 
 
 _polling: set[int] = set()  # threads inside an emulated long poll right now
@@ -401,20 +477,13 @@ def _emulated_long_poll(
 
 
 def _install_ipython_handler() -> None:
-    """Show :class:`WorkshopError` as its one sentence in Jupyter, not as a traceback."""
+    """Show :class:`WorkshopError` as its one sentence in Jupyter, and a ``NameError`` with a hint
+    (see :mod:`helpers.core.notebook_errors`). Outside IPython nothing is imported or changed."""
     try:
         from IPython import get_ipython
     except ImportError:  # plain Python: a normal exception is fine
         return
-    shell = get_ipython()
-    if shell is None or WorkshopError in getattr(shell, "custom_exceptions", ()):
-        return
+    if get_ipython() is not None:
+        from . import notebook_errors
 
-    def handler(self: Any, etype: type, value: BaseException, tb: Any, tb_offset: int | None = None) -> list[str]:
-        stb = [f"\x1b[1;31m⚠ {value}\x1b[0m"]
-        # IPython 8/9 only *returns* a custom handler's traceback (run_code ignores it): show it ourselves,
-        # or the cell fails with no output at all.
-        self._showtraceback(etype, value, stb)
-        return stb
-
-    shell.set_custom_exc((WorkshopError,), handler)
+        notebook_errors.install()

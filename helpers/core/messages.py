@@ -47,6 +47,26 @@ CORE: dict[str, dict[str, str]] = {
             "AWS refused the first call ({code}): check that your credentials are valid and "
             "not expired (`aws sts get-caller-identity`), or switch to moto with WORKSHOP_BACKEND=moto."
         ),
+        "aws_unreachable": (
+            "Cannot reach AWS at {url}: check the network connection (and HTTPS_PROXY if you need a proxy), "
+            "or switch to moto with WORKSHOP_BACKEND=moto."
+        ),
+        "proxy_unreachable": (
+            "Cannot reach AWS through the proxy {proxy}: correct HTTPS_PROXY, put .amazonaws.com in NO_PROXY, "
+            "or unset HTTPS_PROXY if you need no proxy; then restart JupyterLab and run this cell again."
+        ),
+        "sso_login_expired": (
+            "The AWS SSO login of profile {profile} has expired (or was never made): run "
+            "`aws sso login --profile {profile}` in a terminal, then run the set-up cell (use_backend()) again."
+        ),
+        "credentials_expired": (
+            "Your AWS credentials have expired ({operation} got {code}): renew them "
+            "(`aws sso login --profile {profile}`, or new access keys), then run the set-up cell (use_backend()) again."
+        ),
+        "name_error_hint": (
+            "This name is made by a cell above. After a kernel restart, run the cells from the top "
+            "(Run → Run All Above Selected Cell)."
+        ),
         "endpoint_ignored_in_moto": (
             "AWS_ENDPOINT_URL={endpoint} is ignored in moto mode (everything stays in this process); "
             "use WORKSHOP_BACKEND=aws to talk to that endpoint."
@@ -93,7 +113,9 @@ CORE: dict[str, dict[str, str]] = {
         "diagrams.duplicate": "The diagram already has a node {node!r}: give each node its own id.",
         "diagrams.no_steps": "Give at least one step, for example ('validate', 'inventory', 'payment').",
         "claim_ok": "✅ {claim}",
-        "claim_failed": "❌ Claim no longer true: {claim}",
+        "claim_failed": (
+            "❌ Claim no longer true: {claim}\nIf you skipped or re-ordered cells, run the notebook from the top."
+        ),
         "workers.bad_batch_size": (
             "batch_size must be a whole number from 1 to 10 (SQS returns at most 10 messages per "
             "ReceiveMessage); you gave {value!r}."
