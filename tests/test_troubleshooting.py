@@ -121,13 +121,36 @@ def test_credentials_expiring_mid_notebook_are_one_sentence_from_deep_inside_the
         )
         with pytest.raises(WorkshopError) as err:
             ensure_queue("expired")  # the helper's first call is GetQueueUrl, as in the reproduced class
-    assert str(err.value) == say(
-        "credentials_expired", code=code, operation="GetQueueUrl", profile=backend_mod.session().profile_name or "default"
-    )
-    assert "then run the set-up cell (use_backend()) again" in str(err.value)
+    assert f"Your AWS credentials have expired (GetQueueUrl got {code})" in str(err.value)
+    assert str(err.value).endswith("run the notebook again.")  # moto's keys are environment variables
     # Code that handles AWS errors still sees the ClientError it knows, with its code.
     assert isinstance(err.value, botocore.exceptions.ClientError)
     assert err.value.response["Error"]["Code"] == code
+
+
+EXPIRED_AT_SET_UP = (
+    "import botocore.client, botocore.exceptions\n"
+    "def expired(self, operation, params):  # what STS answers for keys whose session has ended\n"
+    "    raise botocore.exceptions.ClientError({'Error': {'Code': 'ExpiredToken', 'Message': 'expired'}}, operation)\n"
+    "botocore.client.BaseClient._make_api_call = expired\n"
+) + FIRST_CELL
+
+
+def test_expired_keys_from_the_environment_say_to_renew_them_where_jupyterlab_starts():
+    out = run_py(EXPIRED_AT_SET_UP, {**AWS_WITH_KEYS, "AWS_SESSION_TOKEN": "ended", **dead_proxy()})
+    expected = say("credentials_expired_env", code="ExpiredToken", operation="GetCallerIdentity")
+    assert out.stdout.strip() == "CredentialsExpired | " + expected, out.stdout + out.stderr
+
+
+def test_expired_keys_of_a_profile_say_to_renew_them_and_run_the_set_up_cell_again(tmp_path: Path):
+    keys = tmp_path / "credentials"
+    keys.write_text("[class]\naws_access_key_id = ASIAEXAMPLE\naws_secret_access_key = x\naws_session_token = ended\n")
+    env = {"WORKSHOP_BACKEND": "aws", "AWS_SHARED_CREDENTIALS_FILE": str(keys), "AWS_CONFIG_FILE": "/nonexistent",
+           "AWS_PROFILE": "class", **dead_proxy()}
+    out = run_py(EXPIRED_AT_SET_UP, env)
+    expected = say("credentials_expired", code="ExpiredToken", operation="GetCallerIdentity", profile="class")
+    assert out.stdout.strip() == "CredentialsExpired | " + expected, out.stdout + out.stderr
+    assert "aws sso login --profile class" in expected and "run the set-up cell (use_backend()) again" in expected
 
 
 def test_other_aws_errors_reach_the_learners_code_unchanged(backend, own_prefix):

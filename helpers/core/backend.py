@@ -146,9 +146,12 @@ class CredentialsExpired(WorkshopError, botocore.exceptions.ClientError):
     their code sees the same error it would see without the workshop.
     """
 
-    def __init__(self, error_response: dict[str, Any], operation_name: str, profile: str = "default") -> None:
+    def __init__(
+        self, error_response: dict[str, Any], operation_name: str, profile: str = "default", *, from_env: bool = False
+    ) -> None:
         code = error_response.get("Error", {}).get("Code", "")
-        self.key = "credentials_expired"
+        # Keys exported before JupyterLab started can only be renewed there; a profile renews in place.
+        self.key = "credentials_expired_env" if from_env else "credentials_expired"
         self.kwargs = {"code": code, "operation": operation_name, "profile": profile}
         Exception.__init__(self, say(self.key, **self.kwargs))  # the sentence, not ClientError's text
         self.response = error_response
@@ -425,13 +428,22 @@ def _explained(exc: Exception, operation: str) -> WorkshopError | None:
         if exc.response.get("Error", {}).get("Code") not in EXPIRED_CREDENTIALS_CODES:
             return None
         _mark_stale()
-        return CredentialsExpired(exc.response, operation, profile)
+        return CredentialsExpired(exc.response, operation, profile, from_env=_credentials_method() == "env")
     if isinstance(exc, _SSO_LOGIN_ERRORS):
         _mark_stale()
         return WorkshopError("sso_login_expired", profile=profile)
     if isinstance(exc, botocore.exceptions.ProxyConnectionError):
         return WorkshopError("proxy_unreachable", proxy=exc.kwargs.get("proxy_url", "?"))
     return None
+
+
+def _credentials_method() -> str | None:
+    """Where the session's credentials come from, as botocore names it ("env", "sso", "shared-credentials-file", …)."""
+    try:
+        creds = _state.session.get_credentials() if _state.session is not None else None
+    except botocore.exceptions.BotoCoreError:
+        return None
+    return getattr(creds, "method", None)
 
 
 def _mark_stale() -> None:

@@ -63,6 +63,11 @@ CORE: dict[str, dict[str, str]] = {
             "Your AWS credentials have expired ({operation} got {code}): renew them "
             "(`aws sso login --profile {profile}`, or new access keys), then run the set-up cell (use_backend()) again."
         ),
+        "credentials_expired_env": (
+            "Your AWS credentials have expired ({operation} got {code}): they come from the variables "
+            "AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY and AWS_SESSION_TOKEN, so set new ones in the terminal, "
+            "restart JupyterLab there and run the notebook again."
+        ),
         "name_error_hint": (
             "This name is made by a cell above. After a kernel restart, run the cells from the top "
             "(Run → Run All Above Selected Cell)."
