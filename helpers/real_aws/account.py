@@ -310,7 +310,9 @@ def dlq_run(shop: Any, n: int = 4, *, max_receive: int = 2, visibility_s: int = 
             pool.stop()
     in_dlq, waited = queue_depth(dlq)["visible"], time.monotonic() - start
     moved = redrive(url, dlq)
-    pool = ashop.pool(2).start()
+    # Each message is hidden for 30 s once received: with the queue's 1 s, a slow backend could hand a message
+    # to a second worker while the first still runs its steps (at-least-once), and the two runs would race.
+    pool = ashop.pool(2, visibility_timeout=30).start()
     try:
         wait_until(lambda: all(ashop.status(i) == "COMPLETED" for i in ids), timeout_s, poll_s=0.2)
     finally:
