@@ -244,12 +244,14 @@ def scan_source(source: str, used: set[str]) -> set[str]:
         found.update(marker.split(":", 1)[1].split(","))
     module_services = {s for s in module_services if not s.startswith("__lib__:")}
 
-    def resolve(snake: str, receiver: ast.AST | None, named: set[str] = frozenset()) -> None:  # type: ignore[assignment]
+    def resolve(snake: str, receiver: ast.AST | None, named: set[str] = frozenset(),  # type: ignore[assignment]
+                strict: bool = False) -> None:
         owners = [s for s in used if snake in ops.get(s, {})]
         if not owners:
             return
         known = set(named) or (_services_of(receiver, clients) if receiver is not None else set())
-        candidates = [s for s in owners if s in known] or [s for s in owners if s in module_services] or owners
+        candidates = ([s for s in owners if s in known] or [s for s in owners if s in module_services]
+                      or ([] if strict else owners))
         for svc in candidates:
             found.add(f"{svc}:{ops[svc][snake]}")
 
@@ -268,8 +270,8 @@ def scan_source(source: str, used: set[str]) -> set[str]:
                     op = _waiters(svc).get(str(node.args[0].value))
                     if op:
                         found.add(f"{svc}:{op}")
-            else:
-                resolve(func.attr, func.value)
+            else:  # an attribute of self (self.api.invoke) is a client only if this module makes one for it
+                resolve(func.attr, func.value, strict=ast.unparse(func.value).split(".")[0] == "self")
         # Operation names passed as strings: _paginate(sqs, "list_queues", …), getattr(svc, "op"),
         # _ask("apigateway", "get_integration", …) (a service named by a string before the operation).
         args = list(node.args)

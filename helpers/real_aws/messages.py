@@ -153,9 +153,12 @@ MESSAGES: dict[str, dict[str, str]] = {
             "Then requests ÷ 1,000,000 × the price per million (prices.json: sqs.requests)."
         ),
         "ex.07.million.solution": (
-            "requests = 1_000_000 * (1 + 2 / 10)      # send each; receive + delete once per batch of 10\n"
-            "my_usd = requests / 1_000_000 * 0.40     # $0.40 per million SQS requests\n"
-            "# = 1.2 million requests = $0.48 (before the free tier of 1 million requests a month)"
+            "Each order is one SendMessage; one ReceiveMessage and one DeleteMessageBatch serve 10 orders. "
+            "That is 1.2 million requests: $0.48 before the free tier of 1 million requests a month."
+        ),
+        "ex.07.worker_role.solution": (
+            "The trigger receives a batch, deletes the messages that succeeded and reads the queue's settings: "
+            "three actions, on this one queue. The worker never sends to its queue."
         ),
         "ex.07.million.not_number": "give a number of US dollars, e.g. 0.5; you gave {got!r}.",
         "ex.07.million.only_sends": (
