@@ -106,6 +106,15 @@ def test_an_expired_sso_login_is_one_sentence_with_the_command_to_run(tmp_path: 
     assert f"aws sso login --profile {profile}" in out.stdout and "then run the set-up cell (use_backend()) again" in out.stdout
 
 
+def test_a_misspelt_profile_is_one_sentence(tmp_path: Path):
+    keys = tmp_path / "credentials"
+    keys.write_text("[class]\naws_access_key_id = AKIAEXAMPLE\naws_secret_access_key = x\n")
+    env = {"WORKSHOP_BACKEND": "aws", "AWS_SHARED_CREDENTIALS_FILE": str(keys), "AWS_CONFIG_FILE": "/nonexistent",
+           "AWS_PROFILE": "clas", **dead_proxy()}
+    out = run_py(FIRST_CELL, env)
+    assert out.stdout.strip() == "WorkshopError | " + say("profile_not_found", profile="clas"), out.stdout + out.stderr
+
+
 # --------------------------------------------------------------------------- 3. credentials expire mid-notebook
 
 
@@ -165,20 +174,38 @@ def test_other_aws_errors_reach_the_learners_code_unchanged(backend, own_prefix)
     assert not isinstance(err.value, WorkshopError)
 
 
-def test_the_set_up_cell_starts_afresh_after_expired_credentials(monkeypatch: pytest.MonkeyPatch):
-    """'run the set-up cell again' must pick up renewed credentials: a new session, not the cached one."""
-    state = backend_mod._state
-    old = backend_mod.BackendInfo("aws", "ap-northeast-1", "111122223333", None, serialized=False)
-    fresh = backend_mod.BackendInfo("aws", "ap-northeast-1", "111122223333", None, serialized=False, arn="new")
-    started: list[str | None] = []
-    monkeypatch.setattr(state, "info", old)
-    monkeypatch.setattr(state, "stale", False)
-    monkeypatch.setattr(backend_mod, "_reset", lambda: None)
-    monkeypatch.setattr(backend_mod, "_start_aws", lambda region: started.append(region) or fresh)
-    assert backend_mod.use_backend("aws", quiet=True) is old  # "Run All" twice: nothing restarted
-    backend_mod._mark_stale()  # what an expired-credentials error does
-    assert backend_mod.use_backend("aws", quiet=True) is fresh and started == [None]
-    assert backend_mod.use_backend("aws", quiet=True) is fresh and started == [None]
+RENEWED = """
+import botocore.client, botocore.exceptions
+def answer(self, operation, params):  # AWS refuses the old session token for everything but STS
+    token = self._request_signer._credentials.get_frozen_credentials().token
+    if token == "old" and operation != "GetCallerIdentity":
+        raise botocore.exceptions.ClientError({"Error": {"Code": "ExpiredToken", "Message": "expired"}}, operation)
+    return {"Account": "111122223333", "Arn": "arn:aws:sts::111122223333:assumed-role/Learner/aiko", "QueueUrl": "q-url"}
+botocore.client.BaseClient._make_api_call = answer
+from helpers import WorkshopError, client, use_backend
+use_backend(quiet=True)
+try:
+    client("sqs").get_queue_url(QueueName="orders")
+except WorkshopError as e:
+    print("expired |", e)
+renewed = open(CREDENTIALS).read().replace("old", "renewed")  # aws sso login, or new keys
+open(CREDENTIALS, "w").write(renewed)
+use_backend(quiet=True)  # the set-up cell again
+print("renewed |", client("sqs").get_queue_url(QueueName="orders")["QueueUrl"])
+"""
+
+
+def test_the_set_up_cell_picks_up_renewed_credentials(tmp_path: Path):
+    """'then run the set-up cell again' must be enough: a new session reads the renewed credentials."""
+    keys = tmp_path / "credentials"
+    keys.write_text("[class]\naws_access_key_id = ASIAEXAMPLE\naws_secret_access_key = x\naws_session_token = old\n")
+    env = {"WORKSHOP_BACKEND": "aws", "AWS_SHARED_CREDENTIALS_FILE": str(keys), "AWS_CONFIG_FILE": "/nonexistent",
+           "AWS_PROFILE": "class", "WORKSHOP_PREFIX": "t-renew", **dead_proxy()}
+    out = run_py(f"CREDENTIALS = {str(keys)!r}\n" + RENEWED, env)
+    assert out.stdout.splitlines() == [
+        "expired | " + say("credentials_expired", code="ExpiredToken", operation="GetQueueUrl", profile="class"),
+        "renewed | q-url",
+    ], out.stdout + out.stderr
 
 
 # --------------------------------------------------------------------------- 4. a name lost to a kernel restart
@@ -278,3 +305,11 @@ def test_the_iam_policy_command_refuses_a_bad_prefix_in_one_sentence():
     out = run_py("", {}, "-m", "helpers.real_aws.iam_policy", "Not_A_Prefix")
     assert out.returncode == 2 and "Traceback" not in out.stderr
     assert out.stderr.strip().splitlines()[-1].endswith(say("bad_prefix", prefix="Not_A_Prefix"))
+
+
+def test_cleanup_with_a_broken_environment_is_one_sentence_not_a_traceback():
+    """`make clean-aws` at the end of a class, with the login expired or no credentials at all."""
+    env = {"WORKSHOP_BACKEND": "aws", "AWS_CONFIG_FILE": "/nonexistent", "AWS_SHARED_CREDENTIALS_FILE": "/nonexistent",
+           "AWS_EC2_METADATA_DISABLED": "true", **dead_proxy()}
+    out = run_py("", env, "-m", "helpers.core.cleanup")
+    assert out.returncode == 2 and out.stderr.strip() == "⚠ " + say("no_credentials"), out.stderr

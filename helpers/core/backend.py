@@ -332,7 +332,10 @@ def _start_aws(region: str | None) -> BackendInfo:
 
     chosen_region = _region(region)
     endpoint = os.environ.get("AWS_ENDPOINT_URL") or None
-    sess = boto3.Session(region_name=chosen_region)
+    try:
+        sess = boto3.Session(region_name=chosen_region)
+    except botocore.exceptions.ProfileNotFound as exc:
+        raise WorkshopError("profile_not_found", profile=exc.kwargs.get("profile", "?")) from exc
     if sess.get_credentials() is None:
         raise WorkshopError("no_credentials")
     if endpoint and not _reachable(endpoint):

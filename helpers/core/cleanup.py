@@ -12,8 +12,8 @@ import argparse
 import sys
 
 from .backend import use_backend
-from .messages import say
-from .resources import find_resources, prefix, teardown
+from .messages import WorkshopError, say
+from .resources import check_prefix, find_resources, prefix, teardown
 
 
 def main(argv: list[str]) -> int:
@@ -24,12 +24,16 @@ def main(argv: list[str]) -> int:
     )
     parser.add_argument("prefix", nargs="?", help="the prefix to delete (default: your own prefix)")
     args = parser.parse_args(argv)
-    info = use_backend()
-    if info.name == "moto":
-        print(say("cleanup_moto_nothing"))
+    try:
+        info = use_backend()
+        if info.name == "moto":
+            print(say("cleanup_moto_nothing"))
+            return 2
+        target = check_prefix(args.prefix) if args.prefix else prefix()
+        report = teardown(target)
+    except WorkshopError as err:  # no credentials, an expired login, a bad prefix: one sentence, no traceback
+        print(f"⚠ {err}", file=sys.stderr)
         return 2
-    target = args.prefix or prefix()
-    report = teardown(target)
     for line in report.lines() or [f"nothing to delete for prefix {target}"]:
         print(line)
     left = find_resources(target)

@@ -39,6 +39,10 @@ CORE: dict[str, dict[str, str]] = {
             "WORKSHOP_BACKEND=aws but no AWS credentials were found: run `aws configure` "
             "or `aws sso login`, set AWS_PROFILE, or switch back to moto with WORKSHOP_BACKEND=moto."
         ),
+        "profile_not_found": (
+            "There is no AWS profile {profile!r} (AWS_PROFILE) in ~/.aws/config or ~/.aws/credentials: "
+            "check the name with `aws configure list-profiles`, or unset AWS_PROFILE."
+        ),
         "endpoint_unreachable": (
             "Cannot reach the endpoint {endpoint}: start LocalStack or `moto_server` there, "
             "fix AWS_ENDPOINT_URL, or unset it to use real AWS."
