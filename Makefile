@@ -27,11 +27,11 @@ $(STAMP): requirements.txt pyproject.toml
 	@rm -f $(VENV)/.installed-*
 	@touch $@
 
-# Every Jupyter kernel of .venv loads helpers.core.notebook_errors: after a kernel restart, a NameError
+# Every Jupyter kernel of .venv loads helpers.core.display: after a kernel restart, a NameError
 # says to run the cells above (docs/instructor.md, Troubleshooting).
 KERNEL_CONFIG := $(VENV)/etc/ipython/ipython_kernel_config.py
 $(KERNEL_CONFIG): | $(STAMP)
-	$(BIN)/python -m helpers.core.notebook_errors install
+	$(BIN)/python -c "from helpers.core.display import install_kernel_config; print(install_kernel_config())"
 
 install: $(STAMP) $(KERNEL_CONFIG)
 

@@ -20,7 +20,7 @@ import pytest
 from botocore.stub import Stubber
 
 from helpers.core import backend as backend_mod
-from helpers.core import exercises, notebook_errors
+from helpers.core import display, exercises
 from helpers.core.messages import WorkshopError, say
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -254,30 +254,30 @@ def test_a_workshop_error_is_still_one_sentence_with_the_name_error_hint_install
 
 def test_after_a_kernel_restart_the_hint_shows_before_any_helper_is_imported(tmp_path: Path):
     """A fresh kernel, a middle cell first: only the kernel's config can add the hint. The config
-    that ``python -m helpers.core.notebook_errors install`` writes loads the IPython extension."""
-    written = notebook_errors.install_kernel_config(tmp_path / "profile_default")
+    that ``install_kernel_config`` writes loads the IPython extension."""
+    written = display.install_kernel_config(tmp_path / "profile_default")
     assert written.name == "ipython_kernel_config.py"
-    assert notebook_errors.install_kernel_config(tmp_path / "profile_default").read_text() == written.read_text()
+    assert display.install_kernel_config(tmp_path / "profile_default").read_text() == written.read_text()
     outputs = _run_notebook(["ashop.run()"], env={"IPYTHONDIR": str(tmp_path)})
     assert say("name_error_hint") in _error_text(outputs[0])
 
 
 def test_make_install_set_up_this_environments_kernels_with_the_hint():
-    """``make install`` ran ``python -m helpers.core.notebook_errors install`` for .venv: a kernel of it,
+    """``make install`` ran ``install_kernel_config()`` for .venv: a kernel of it,
     started the way JupyterLab starts one, shows the hint for a first cell from the middle."""
-    config = Path(sys.prefix) / "etc" / "ipython" / notebook_errors.KERNEL_CONFIG
-    assert notebook_errors.EXTENSION in (config.read_text() if config.exists() else ""), "run `make install`"
+    config = Path(sys.prefix) / "etc" / "ipython" / display.KERNEL_CONFIG
+    assert display.EXTENSION in (config.read_text() if config.exists() else ""), "run `make install`"
     assert say("name_error_hint") in _error_text(_run_notebook(["ashop.run()"])[0])
 
 
 def test_the_kernel_config_keeps_what_was_there(tmp_path: Path):
     config = tmp_path / "ipython_kernel_config.py"
     config.write_text("c.InteractiveShellApp.exec_lines = ['x = 1']\n")
-    notebook_errors.install_kernel_config(tmp_path)
-    notebook_errors.install_kernel_config(tmp_path)
+    display.install_kernel_config(tmp_path)
+    display.install_kernel_config(tmp_path)
     text = config.read_text()
     assert text.startswith("c.InteractiveShellApp.exec_lines = ['x = 1']\n")
-    assert text.count(notebook_errors.EXTENSION) == 1
+    assert text.count(display.EXTENSION) == 1
 
 
 # --------------------------------------------------------------------------- 5. a claim after skipped cells

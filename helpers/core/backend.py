@@ -493,12 +493,12 @@ def _emulated_long_poll(
 
 def _install_ipython_handler() -> None:
     """Show :class:`WorkshopError` as its one sentence in Jupyter, and a ``NameError`` with a hint
-    (see :mod:`helpers.core.notebook_errors`). Outside IPython nothing is imported or changed."""
+    (see :mod:`helpers.core.display`). Outside IPython nothing is imported or changed."""
     try:
         from IPython import get_ipython
     except ImportError:  # plain Python: a normal exception is fine
         return
     if get_ipython() is not None:
-        from . import notebook_errors
+        from . import display
 
-        notebook_errors.install()
+        display.install_error_display()

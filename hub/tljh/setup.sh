@@ -8,7 +8,7 @@
 #   1. clones this repository at $REF into /opt/async-first-steps (read-only for attendees);
 #   2. installs requirements.txt and the helpers package (editable, from that clone) into TLJH's
 #      user environment /opt/tljh/user, so every attendee's kernel can `import helpers` (and explains
-#      a NameError after a kernel restart: helpers.core.notebook_errors);
+#      a NameError after a kernel restart: helpers.core.display);
 #   3. copies hub/jupyterhub_config.d/async_first_steps.py into TLJH's config snippets
 #      (moto by default, one WORKSHOP_PREFIX per attendee) and the kernel culler's settings
 #      into the user environment's Jupyter server config;
@@ -54,7 +54,7 @@ git -C "$DEST" pull --quiet --ff-only 2>/dev/null || true  # a branch moves on; 
 echo "== 2. requirements and helpers into the user environment ($USER_ENV)"
 "$USER_ENV/bin/pip" install --quiet -r "$DEST/requirements.txt"
 "$USER_ENV/bin/pip" install --quiet --no-deps -e "$DEST"
-"$USER_ENV/bin/python" -m helpers.core.notebook_errors install  # a NameError after a kernel restart says what to do
+"$USER_ENV/bin/python" -c "from helpers.core.display import install_kernel_config; install_kernel_config()"  # a NameError after a kernel restart says what to do
 
 echo "== 3. class settings: hub snippet and kernel culler"
 install -D -m 0644 "$DEST/hub/jupyterhub_config.d/async_first_steps.py" \
