@@ -65,7 +65,8 @@ def test_a_changed_english_cell_makes_its_entry_fuzzy_and_fails_the_check(copy_o
     path = copy_of_repo / "notebooks" / f"{PILOT}.ipynb"
     nb = nbformat.read(path, as_version=4)
     cell = next(c for c in nb.cells if c.cell_type == "markdown" and c.source.startswith("## Time to learn"))
-    cell.source = cell.source.replace("About 5 minutes", "About 6 minutes")
+    cell.source = cell.source.replace("about 10 minutes", "about 11 minutes", 1)
+    assert "about 11 minutes" in cell.source
     nbformat.write(nb, path)
 
     problems = editions.check("ja")
@@ -75,7 +76,7 @@ def test_a_changed_english_cell_makes_its_entry_fuzzy_and_fails_the_check(copy_o
     cat.extract("ja")
     po = cat.read(i18n.catalog_path("ja", f"notebooks/{PILOT}"))
     entry = next(e for e in po if cat.base_context(e.msgctxt) == cell.id and not e.obsolete)
-    assert entry.fuzzy and entry.msgid == cell.source and "About 5 minutes" in entry.previous_msgid
+    assert entry.fuzzy and entry.msgid == cell.source and "about 10 minutes" in entry.previous_msgid
     assert entry.msgstr.startswith("## 所要時間"), "the old translation is kept for the translator"
     # Until it is translated again, the generated notebook shows the English cell, and the check fails.
     editions.build("ja")
