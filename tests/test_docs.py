@@ -105,3 +105,14 @@ def test_the_readme_links_the_instructor_guide_and_the_glossary():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     assert "(docs/instructor.md)" in readme and "(docs/glossary.md)" in readme
     assert "(glossary.md)" in TEXT and (ROOT / "docs" / "glossary.md").exists()
+
+
+@pytest.mark.parametrize("notebook", [n for n in NOTEBOOKS if n[:2] <= "06"])
+def test_the_two_hour_class_gives_each_notebook_its_core_minutes(notebook: str):
+    cells = json.loads((ROOT / "notebooks" / f"{notebook}.ipynb").read_text(encoding="utf-8"))["cells"]
+    text = "".join(next("".join(c["source"]) for c in cells if "".join(c["source"]).startswith("## Time to learn")))
+    core = int(re.search(r"Core:\s*about\s*(\d+)\s*minutes", text).group(1))
+    assert minutes(BY_NOTEBOOK[notebook][TWO_HOURS]) == core, (
+        f"{notebook}: its core path takes {core} min; the 2-hour column of docs/instructor.md says "
+        f"{BY_NOTEBOOK[notebook][TWO_HOURS]}"
+    )
