@@ -18,6 +18,8 @@ def test_switch_accepts_its_solution_and_names_each_mistake():
     wrong_port = {"WORKSHOP_BACKEND": "aws", "AWS_ENDPOINT_URL": "http://localhost:4567"}
     assert evaluate("00.switch", wrong_port)[1] == _sentence("ex.00.switch.endpoint", got="http://localhost:4567")
     assert evaluate("00.switch", "aws")[1] == _sentence("ex.00.switch.not_dict")
+    assert evaluate("00.switch", {"AWS_ENDPOINT_URL": "http://localhost:4566"})[1] == _sentence("ex.00.switch.no_backend")
+    assert evaluate("00.switch", {"WORKSHOP_BACKEND": "aws"})[1] == _sentence("ex.00.switch.no_endpoint")
 
 
 def test_roundtrip_runs_the_learners_function(own_prefix):

@@ -32,6 +32,20 @@ def test_print_versions_marks_each_row(capsys):
     assert "missing" in out[1] and out[1].endswith("❌") and out[2].endswith("✅")
 
 
+def test_version_columns_line_up_under_wide_headings(capsys, monkeypatch):
+    wide = {"setup.versions.package": "パッケージ", "setup.versions.installed": "インストール済み",
+            "setup.versions.pinned": "固定バージョン", "setup.versions.missing": "未インストール"}
+    monkeypatch.setattr(setup_check, "say", lambda key: wide[key])
+    setup_check.print_versions([setup_check.VersionRow("boto3", None, "1.44.5"), setup_check.VersionRow("moto", "5.2.5", "5.2.5")])
+    header, missing, ok = capsys.readouterr().out.splitlines()
+
+    def column_of(line: str, text: str) -> int:
+        return setup_check.text_width(line[: line.index(text)])
+
+    assert column_of(header, "インストール済み") == column_of(missing, "未インストール") == column_of(ok, "5.2.5")
+    assert column_of(header, "固定バージョン") == column_of(missing, "1.44.5")
+
+
 def test_is_empty_sees_waiting_and_in_flight_messages(own_prefix):
     sqs = client("sqs")
     url = ensure_queue("empty-check")

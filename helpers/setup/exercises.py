@@ -24,10 +24,14 @@ def _check_switch(answer: Any) -> str:
         raise Wrong("ex.00.switch.not_dict")
     backend = str(answer.get("WORKSHOP_BACKEND", "")).lower()
     endpoint = str(answer.get("AWS_ENDPOINT_URL", "")).rstrip("/")
+    if not backend:
+        raise Wrong("ex.00.switch.no_backend")
     if backend != "aws":
-        raise Wrong("ex.00.switch.backend", got=backend or "nothing")
+        raise Wrong("ex.00.switch.backend", got=backend)
+    if not endpoint:
+        raise Wrong("ex.00.switch.no_endpoint")
     if endpoint != "http://localhost:4566":
-        raise Wrong("ex.00.switch.endpoint", got=endpoint or "nothing")
+        raise Wrong("ex.00.switch.endpoint", got=endpoint)
     return say("ex.00.switch.ok")
 
 

@@ -29,17 +29,23 @@ MESSAGES: dict[str, dict[str, str]] = {
         "ex.00.switch.backend": (
             "WORKSHOP_BACKEND is {got!r}, but LocalStack speaks the AWS API: the mode is 'aws'."
         ),
+        "ex.00.switch.no_backend": (
+            "Your dict has no WORKSHOP_BACKEND: LocalStack speaks the AWS API, so the mode is 'aws'."
+        ),
         "ex.00.switch.endpoint": (
             "AWS_ENDPOINT_URL is {got!r}; LocalStack listens on http://localhost:4566."
         ),
+        "ex.00.switch.no_endpoint": (
+            "Your dict has no AWS_ENDPOINT_URL: it tells the calls where LocalStack listens, http://localhost:4566."
+        ),
         "ex.00.switch.ok": "'aws' mode with AWS_ENDPOINT_URL sends the very same code to LocalStack.",
         "ex.00.roundtrip.hint": (
-            "Use the three calls of section 3 with the queue_url and body you are given: "
+            "Use the three calls of section 2 with the queue_url and body you are given: "
             "sqs.send_message(...), sqs.receive_message(...)['Messages'][0], and "
             "sqs.delete_message(..., ReceiptHandle=...). Return the message's 'Body'."
         ),
         "ex.00.roundtrip.solution": (
-            "The three calls of section 3, inside a function. Delete with the receipt handle of the "
+            "The three calls of section 2, inside a function. Delete with the receipt handle of the "
             "message you received, then return its body."
         ),
         "ex.00.roundtrip.not_function": (

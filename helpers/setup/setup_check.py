@@ -9,6 +9,7 @@ import importlib.metadata
 import platform
 import re
 import sys
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -72,12 +73,22 @@ def versions() -> list[VersionRow]:
     return rows
 
 
+def text_width(text: str) -> int:
+    """Columns ``text`` takes in a monospaced font: Japanese (wide) characters take two."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
 def print_versions(rows: list[VersionRow]) -> None:
-    """A small table a learner can read at a glance: what an instructor asks for first."""
-    print(f"{say('setup.versions.package'):<24}{say('setup.versions.installed'):<12}{say('setup.versions.pinned'):<12}")
-    for row in rows:
-        mark = "✅" if row.ok else "❌"
-        print(f"{row.package:<24}{row.installed or say('setup.versions.missing'):<12}{row.pinned or '-':<12}{mark}")
+    """A small table a learner can read at a glance: what an instructor asks for first.
+
+    Columns are padded by display width, so they line up with Japanese headings too.
+    """
+    header = [say("setup.versions.package"), say("setup.versions.installed"), say("setup.versions.pinned")]
+    body = [[row.package, row.installed or say("setup.versions.missing"), row.pinned or "-"] for row in rows]
+    widths = [max(12, *(text_width(cells[i]) + 2 for cells in [header, *body])) for i in range(len(header))]
+    marks = [""] + ["✅" if row.ok else "❌" for row in rows]
+    for cells, mark in zip([header, *body], marks, strict=True):
+        print("".join(c + " " * (w - text_width(c)) for c, w in zip(cells, widths, strict=True)) + mark)
 
 
 @dataclass
