@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import io
 import json
+import warnings
 import zipfile
 from collections.abc import Iterator
 
+import matplotlib
 import pytest
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
@@ -14,6 +16,8 @@ from matplotlib.text import Text
 
 from helpers import WorkshopError, client
 from helpers.core import diagrams as dg
+from helpers.core import i18n
+from helpers.core.messages import catalog, say
 
 STEPS = ("validate", "inventory", "payment", "shipping", "email", "points")
 
@@ -229,8 +233,29 @@ def test_a_missing_table_and_queue_are_drawn_as_missing(made):
 # --- every stage: titles, legends, text inside the figure and apart ------------------------------------------
 
 
+@pytest.fixture(params=["en", "ja"])
+def language(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    """The learner's language for one test (Japanese also sets its font); English again afterwards."""
+    monkeypatch.delenv("WORKSHOP_LANG", raising=False)
+    family = list(matplotlib.rcParams["font.family"])
+    i18n.use_language(request.param)
+    yield request.param
+    i18n.reset_language()
+    matplotlib.rcParams["font.family"] = family
+
+
 @pytest.fixture
 def every_stage(made) -> dict[str, dg.Diagram]:
+    return _every_stage(made)
+
+
+@pytest.fixture
+def every_stage_in(language: str, made) -> dict[str, dg.Diagram]:
+    """Every stage, built and drawn in English and in Japanese."""
+    return _every_stage(made)
+
+
+def _every_stage(made: Made) -> dict[str, dg.Diagram]:
     url, _ = made.queue_with_dlq("orders")
     table = made.table("orders")
     topic = made.topic("order-events")
@@ -246,12 +271,13 @@ def every_stage(made) -> dict[str, dg.Diagram]:
     }
 
 
-def test_every_stage_has_a_title_a_legend_and_its_text_inside_the_figure(every_stage):
-    for name, d in every_stage.items():
+def test_every_stage_has_a_title_a_legend_and_its_text_inside_the_figure(every_stage_in):
+    styles = {say(key) for _, _, key in dg.STYLES.values()}
+    for name, d in every_stage_in.items():
         fig = dg.draw(d)
         canvas, texts = rendered(fig)
-        assert d.title and fig.texts and d.title.split()[0] in " ".join(t.get_text() for t in fig.texts), name
-        legend = [t.get_text() for t in texts if "synchronous" in t.get_text() or "message" in t.get_text()]
+        assert d.title and fig.texts and d.title.split()[0][:8] in " ".join(t.get_text() for t in fig.texts), name
+        legend = [t.get_text() for t in texts if t.get_text() in styles]
         assert legend, f"{name}: no legend for the line styles"
         box = fig.bbox
         for t in texts:
@@ -260,8 +286,8 @@ def test_every_stage_has_a_title_a_legend_and_its_text_inside_the_figure(every_s
                 f"{name}: {t.get_text()!r} crosses the figure border"
 
 
-def test_no_two_texts_overlap_in_any_stage(every_stage):
-    for name, d in every_stage.items():
+def test_no_two_texts_overlap_in_any_stage(every_stage_in):
+    for name, d in every_stage_in.items():
         canvas, texts = rendered(dg.draw(d))
         boxes = [(t.get_text(), t.get_window_extent(canvas.get_renderer()).shrunk(0.97, 0.9)) for t in texts]
         for i, (a, ba) in enumerate(boxes):
@@ -284,3 +310,29 @@ def test_stage_builders_draw_what_the_stage_teaches(every_stage):
     assert set(together.groups["The caller waits (synchronous)"]) >= {"client", "api", "function", "step-validate"}
     png, meta = every_stage["fanout"]._repr_png_()
     assert png[:8] == b"\x89PNG\r\n\x1a\n" and 600 <= meta["width"] <= 1100
+
+
+def test_the_japanese_edition_draws_every_diagram_in_japanese(made, monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.delenv("WORKSHOP_LANG", raising=False)
+    family = list(matplotlib.rcParams["font.family"])
+    english = [v for k, v in catalog()["en"].items() if k.startswith("diagrams.") and "{" not in v and len(v) > 4]
+    keys = ("diagrams.kind.client", "diagrams.kind.service", "diagrams.style.sync", "diagrams.source.notebook",
+            "diagrams.label.customer", "diagrams.label.order_api", "diagrams.label.order_function")
+    try:
+        i18n.use_language("ja")
+        shown = {key: say(key) for key in keys}
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            stages = _every_stage(made)
+            drawn = {name: [t.get_text() for t in rendered(dg.draw(d))[1]] for name, d in stages.items()}
+    finally:
+        i18n.reset_language()
+        matplotlib.rcParams["font.family"] = family
+    assert not [str(w.message) for w in caught if "Glyph" in str(w.message)]
+    for name, texts in drawn.items():
+        left = [t for t in texts if any(v in t for v in english)]
+        assert not left, f"{name}: English text in the Japanese diagram: {left}"
+    sync = drawn["sync"]
+    for key, text in shown.items():  # 01's diagram: captions, legend, labels and title in Japanese
+        assert text != catalog()["en"][key] and any(text in t for t in sync), key
+    assert stages["sync"].title != catalog()["en"]["diagrams.title.sync"].format(n=len(STEPS))

@@ -15,24 +15,32 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
 from matplotlib.textpath import TextToPath
 
-from ..messages import WorkshopError
+from ..messages import WorkshopError, say
 
-#: kind → (caption above the name, colour); boxes are filled with a light tint of the colour.
+#: kind → (caption above the name, colour); boxes are filled with a light tint of the colour. The caption
+#: is an AWS service's name, shown as written, or (``diagrams.…``) the key of a sentence in the learner's language.
 KINDS: dict[str, tuple[str, str]] = {
-    "client": ("Client", "#999999"), "api": ("Amazon API Gateway", "#CC79A7"), "function": ("AWS Lambda", "#E69F00"),
-    "queue": ("Amazon SQS", "#0072B2"), "dlq": ("Amazon SQS (DLQ)", "#D55E00"), "topic": ("Amazon SNS", "#009E73"),
-    "table": ("Amazon DynamoDB", "#56B4E9"), "service": ("Simulated service", "#B8A800"),
+    "client": ("diagrams.kind.client", "#999999"), "api": ("Amazon API Gateway", "#CC79A7"),
+    "function": ("AWS Lambda", "#E69F00"), "queue": ("Amazon SQS", "#0072B2"), "dlq": ("Amazon SQS (DLQ)", "#D55E00"),
+    "topic": ("Amazon SNS", "#009E73"), "table": ("Amazon DynamoDB", "#56B4E9"),
+    "service": ("diagrams.kind.service", "#B8A800"),
 }
-#: arrow style → (line style, colour, legend text)
+#: arrow style → (line style, colour, key of the legend's sentence)
 STYLES: dict[str, tuple[Any, str, str]] = {
-    "sync": ("-", "#333333", "synchronous call: the caller waits"),
-    "async": ((0, (4, 3)), "#333333", "asynchronous message: the caller does not wait"),
-    "redrive": ((0, (1, 2)), "#D55E00", "failed messages: to the DLQ, and redrive"),
+    "sync": ("-", "#333333", "diagrams.style.sync"),
+    "async": ((0, (4, 3)), "#333333", "diagrams.style.async"),
+    "redrive": ((0, (1, 2)), "#D55E00", "diagrams.style.redrive"),
 }
 SOURCES = ("backend", "notebook", "missing")
 MAX_WIDTH, MIN_GAP = 10.5, 0.4  # inches
 NAME_PT, SMALL_PT, TITLE_PT, LEGEND_PT = 8.5, 7, 12, 8
 _TTP = TextToPath()
+
+
+def kind_caption(kind: str) -> str:
+    """The caption above a box of ``kind``: the AWS service's name, or the kind's sentence (:func:`say`)."""
+    caption = KINDS[kind][0]
+    return say(caption) if caption.startswith("diagrams.") else caption
 
 
 def text_width(text: str, size: float, bold: bool = False) -> float:
@@ -101,7 +109,7 @@ class Diagram:
             raise WorkshopError("diagrams.bad_kind", kind=kind, valid=", ".join(KINDS))
         if any(n.id == id for n in self.nodes):
             raise WorkshopError("diagrams.duplicate", node=id)
-        self.nodes.append(Node(id, label, kind, caption or KINDS[kind][0], detail, source, group))
+        self.nodes.append(Node(id, label, kind, caption or kind_caption(kind), detail, source, group))
         if group is not None:
             self.groups.setdefault(group, []).append(id)
         return id
@@ -258,16 +266,14 @@ def _backend_name() -> str:
 
         info = current()
     except Exception:  # no backend chosen yet: the diagram is still drawable
-        return "the backend"
-    return "moto" if info.name == "moto" else ("the endpoint" if info.endpoint else "AWS")
+        return say("diagrams.where.backend")
+    return "moto" if info.name == "moto" else (say("diagrams.where.endpoint") if info.endpoint else "AWS")
 
 
 def _legend_rows(d: Diagram, width: float) -> list[list[tuple[str, str, str, float]]]:
     where = _backend_name()
-    texts = {"backend": f"read back from {where} just now", "notebook": "runs in this notebook (simulated)",
-             "missing": f"expected, but not found in {where}"}
-    entries = [("line", s, STYLES[s][2]) for s in STYLES if any(e.style == s for e in d.edges)]
-    entries += [("box", s, texts[s]) for s in SOURCES if any(n.source == s for n in d.nodes)]
+    entries = [("line", s, say(STYLES[s][2])) for s in STYLES if any(e.style == s for e in d.edges)]
+    entries += [("box", s, say(f"diagrams.source.{s}", where=where)) for s in SOURCES if any(n.source == s for n in d.nodes)]
     rows: list[list[tuple[str, str, str, float]]] = [[]]
     for kind, key, text in entries:
         w = 0.5 + text_width(text, LEGEND_PT) + 0.3
@@ -312,7 +318,7 @@ def _box(ax: Any, lay: Layout, d: Diagram, n: Node) -> None:
                                 edgecolor=_mix(colour, 0.15, 0), linewidth=1.0 if n.source == "notebook" else 1.7,
                                 linestyle="-" if n.source == "backend" else (0, (3, 2))))
     name = d.shown[n.id] = _fit(n.label, NAME_PT, w - 0.14, bold=True)
-    detail = n.detail or ("not found" if n.source == "missing" else "")
+    detail = n.detail or (say("diagrams.not_found") if n.source == "missing" else "")
     lines = [(_fit(n.caption, SMALL_PT, w - 0.12), SMALL_PT, _mix(colour, 0.45, 0), "normal"),
              (name, NAME_PT, "#111111", "bold")]
     if detail:

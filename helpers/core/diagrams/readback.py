@@ -6,6 +6,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
+from ..messages import say
 from .draw import shorten
 
 _NOT_FOUND = {"AWS.SimpleQueueService.NonExistentQueue", "QueueDoesNotExist", "ResourceNotFoundException",
@@ -110,6 +111,6 @@ def filter_text(sub: SubscriptionFacts, width: int = 28) -> str:
         return f"{key}={json.dumps(v, separators=(',', ':')) if isinstance(v, dict) else v}"
 
     text = " and ".join(" or ".join(one(k, v) for v in (vs if isinstance(vs, list) else [vs]))
-                        for k, vs in (sub.filter_policy or {}).items()) or "all events"
-    scope = " (body)" if sub.filter_policy and sub.scope == "MessageBody" else ""
-    return f"{shorten(text, width)}{scope}\n{'raw' if sub.raw else 'SNS envelope'}"
+                        for k, vs in (sub.filter_policy or {}).items()) or say("diagrams.filter.all")
+    scope = " " + say("diagrams.filter.body") if sub.filter_policy and sub.scope == "MessageBody" else ""
+    return f"{shorten(text, width)}{scope}\n{'raw' if sub.raw else say('diagrams.filter.envelope')}"

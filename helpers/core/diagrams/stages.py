@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from collections.abc import Sequence
 
-from ..messages import WorkshopError
+from ..messages import WorkshopError, say
 from .draw import Diagram, _backend_name
 from .readback import (
     QueueFacts,
@@ -22,7 +22,8 @@ from .readback import (
 def _queue(d: Diagram, url: str, *, group: str | None = None, redrive: bool = False) -> tuple[str, QueueFacts]:
     """The queue read back and the DLQ its RedrivePolicy names; with ``redrive``, the way back (or a missing DLQ)."""
     q = read_queue(url)
-    qid = d.add(f"queue:{q.name}", q.name, "queue", detail=f"visibility {q.visibility_timeout} s" if q.exists else "",
+    visibility = say("diagrams.detail.visibility", seconds=q.visibility_timeout) if q.exists else ""
+    qid = d.add(f"queue:{q.name}", q.name, "queue", detail=visibility,
                 source="backend" if q.exists else "missing", group=group)
     if q.dlq_arn:
         name = q.dlq_arn.rsplit(":", 1)[-1]
@@ -31,9 +32,10 @@ def _queue(d: Diagram, url: str, *, group: str | None = None, redrive: bool = Fa
             d.add(did, name, "dlq", source="backend" if queue_url_of(q.dlq_arn) else "missing", group=group)
         d.connect(qid, did, f"maxReceiveCount {q.max_receive_count}", "redrive")
         if redrive:
-            d.connect(did, qid, "redrive", "redrive")
+            d.connect(did, qid, say("diagrams.edge.redrive"), "redrive")
     elif redrive:
-        d.connect(qid, d.add("dlq", "no DLQ", "dlq", source="missing", group=group), "no RedrivePolicy", "redrive")
+        d.connect(qid, d.add("dlq", say("diagrams.label.no_dlq"), "dlq", source="missing", group=group),
+                  say("diagrams.edge.no_redrive"), "redrive")
     return qid, q
 
 
@@ -47,8 +49,8 @@ def _workers(d: Diagram, qid: str, q: QueueFacts, label: str, *, group: str | No
     for m in mappings:
         if not d.has(f"function:{m['function']}"):
             d.add(f"function:{m['function']}", m["function"], "function", source="backend", group=group,
-                  detail=f"batch {m['batch_size']} · {m['state']}")
-        d.connect(qid, f"function:{m['function']}", "trigger", "async")
+                  detail=say("diagrams.detail.batch", size=m["batch_size"], state=m["state"]))
+        d.connect(qid, f"function:{m['function']}", say("diagrams.edge.trigger"), "async")
     return [f"function:{m['function']}" for m in mappings]
 
 
@@ -57,7 +59,7 @@ def _pipeline(d: Diagram, queue_url: str, after: str, *, group: str | None = Non
     """``after`` → the queue (read back, with its DLQ) → its workers → ``services`` (numbered) and ``table``."""
     qid, q = _queue(d, queue_url, group=group, redrive=redrive)
     d.connect(after, qid, "SendMessage", "async")
-    for k, w in enumerate(_workers(d, qid, q, "worker", group=group)):
+    for k, w in enumerate(_workers(d, qid, q, say("diagrams.label.worker"), group=group)):
         if k == 0:
             _steps(d, w, services, group=group, first=first)
         if table and not d.has(f"table:{table}"):
@@ -66,11 +68,14 @@ def _pipeline(d: Diagram, queue_url: str, after: str, *, group: str | None = Non
             d.connect(w, f"table:{table}", table_label)
 
 
-def _front(d: Diagram, *, group: str | None = None, fn_label: str = "accept function", fn_id: str = "accept") -> str:
-    """Client → API → the function behind it (all three run in the notebook); returns the function's id."""
-    d.add("client", "customer", "client", group=group)
-    d.add("api", "order API", "api", group=group)
-    d.add(fn_id, fn_label, "function", group=group)
+def _front(d: Diagram, *, group: str | None = None, fn_label: str = "", fn_id: str = "accept") -> str:
+    """Client → API → the function behind it (all three run in the notebook); returns the function's id.
+
+    ``fn_label`` defaults to the accept function's name in the learner's language.
+    """
+    d.add("client", say("diagrams.label.customer"), "client", group=group)
+    d.add("api", say("diagrams.label.order_api"), "api", group=group)
+    d.add(fn_id, fn_label or say("diagrams.label.accept_function"), "function", group=group)
     d.connect("client", "api", "POST /orders")
     d.connect("api", fn_id)
     return fn_id
@@ -85,23 +90,26 @@ def sync_chain(steps: Sequence[str], *, title: str = "") -> Diagram:
     """01: client → API → order function, which calls each step in turn (numbered) and waits for it."""
     if not steps:
         raise WorkshopError("diagrams.no_steps")
-    d = Diagram(title or f"The synchronous order: the caller waits while {len(steps)} steps run one after another")
-    _steps(d, _front(d, fn_label="order function", fn_id="function"), steps)
+    d = Diagram(title or say("diagrams.title.sync", n=len(steps)))
+    _steps(d, _front(d, fn_label=say("diagrams.label.order_function"), fn_id="function"), steps)
     return d
 
 
 def queue_stage(queue_url: str, table_name: str, *, title: str = "") -> Diagram:
     """03: client → API → accept function → SQS queue (read back) → worker → DynamoDB table (read back)."""
-    d = Diagram(title or "Accept now, execute later: API → SQS queue → worker → DynamoDB")
+    d = Diagram(title or say("diagrams.title.queue"))
     _pipeline(d, queue_url, _front(d), table=table_name)
     return d
 
 
-def fanout_stage(topic_arn: str, *, publisher: str = "order function", title: str = "") -> Diagram:
-    """04: publisher → SNS topic → one queue per subscription (read back, with filter and delivery) → workers."""
+def fanout_stage(topic_arn: str, *, publisher: str = "", title: str = "") -> Diagram:
+    """04: publisher → SNS topic → one queue per subscription (read back, with filter and delivery) → workers.
+
+    ``publisher`` names the box that publishes (default: the order function, in the learner's language).
+    """
     topic, subs = topic_arn.rsplit(":", 1)[-1], read_subscriptions(topic_arn)
-    d = Diagram(title or f"Fan-out: one SNS topic, one SQS queue per service ({len(subs)} subscriptions)")
-    d.add("publisher", publisher, "function")
+    d = Diagram(title or say("diagrams.title.fanout", n=len(subs)))
+    d.add("publisher", publisher or say("diagrams.label.order_function"), "function")
     tid = d.add(f"topic:{topic}", topic, "topic", source="backend")
     d.connect("publisher", tid, "Publish", "async")
     common = os.path.commonprefix([topic, *[s.name for s in subs]])
@@ -111,7 +119,7 @@ def fanout_stage(topic_arn: str, *, publisher: str = "order function", title: st
         if url:
             qid, q = _queue(d, url)
             d.connect(tid, qid, filter_text(s), "async")
-            _workers(d, qid, q, f"{s.name.removeprefix(common)} worker")
+            _workers(d, qid, q, say("diagrams.label.service_worker", service=s.name.removeprefix(common)))
             continue
         kind = "queue" if s.protocol == "sqs" else "service"  # a queue SQS does not know, or an HTTP/e-mail endpoint
         d.connect(tid, d.add(f"{kind}:{s.name}", s.name, kind, caption="" if kind == "queue" else s.protocol,
@@ -122,8 +130,8 @@ def fanout_stage(topic_arn: str, *, publisher: str = "order function", title: st
 def failure_stage(queue_url: str, table_name: str | None = None, *, services: Sequence[str] = (),
                   title: str = "") -> Diagram:
     """05: producer → queue (read back) → worker → ``services`` and table; the DLQ from the RedrivePolicy."""
-    d = Diagram(title or "Failure isolation: retries, the dead-letter queue and redrive")
-    d.add("producer", "order function", "function")
+    d = Diagram(title or say("diagrams.title.failure"))
+    d.add("producer", say("diagrams.label.order_function"), "function")
     _pipeline(d, queue_url, "producer", services=services, table=table_name, redrive=True)
     return d
 
@@ -133,11 +141,12 @@ def together_stage(queue_url: str, *, sync_steps: Sequence[str], async_steps: Se
     """06: the caller waits for ``sync_steps``; the queue (read back) and a worker run ``async_steps`` later."""
     if not sync_steps and not async_steps:
         raise WorkshopError("diagrams.no_steps")
-    waits, later = "The caller waits (synchronous)", "After the answer (asynchronous)"
-    d = Diagram(title or "Synchronous and asynchronous together: answer after the checks, do the rest later")
-    _steps(d, _front(d, group=waits, fn_label="order function", fn_id="function"), sync_steps, group=waits)
+    waits, later = say("diagrams.group.waits"), say("diagrams.group.later")
+    d = Diagram(title or say("diagrams.title.together"))
+    _steps(d, _front(d, group=waits, fn_label=say("diagrams.label.order_function"), fn_id="function"), sync_steps,
+           group=waits)
     _pipeline(d, queue_url, "function", group=later, services=async_steps, first=len(sync_steps) + 1,
-              table=table_name, table_label="status")
+              table=table_name, table_label=say("diagrams.edge.status"))
     return d
 
 
@@ -160,13 +169,14 @@ def read_rest_api(rest_api_id: str) -> tuple[str, list[str], list[str]] | None:
 
 def _deployed_front(d: Diagram, rest_api_id: str) -> str:
     """Client → the REST API (read back) → the functions it calls (read back); returns the first function's id."""
-    d.add("client", "customer", "client")
+    d.add("client", say("diagrams.label.customer"), "client")
     found = read_rest_api(rest_api_id)
     if found is None:
         d.connect("client", d.add("api", rest_api_id, "api", source="missing"))
         return "api"
     api_name, stages, functions = found
-    aid = d.add(f"api:{api_name}", api_name, "api", source="backend", detail=f"stage {', '.join(stages) or 'none'}")
+    aid = d.add(f"api:{api_name}", api_name, "api", source="backend",
+                detail=say("diagrams.detail.stage", stages=", ".join(stages) or say("diagrams.detail.no_stage")))
     d.connect("client", aid, "HTTPS")
     for fn in functions:
         conf = (_ask("lambda", "get_function", FunctionName=fn) or {}).get("Configuration")
@@ -184,7 +194,7 @@ def real_aws_stage(queue_url: str, table_name: str | None = None, *, rest_api_id
     and Lambda too; without it they run in the notebook. A worker without an event source mapping
     runs in the notebook (a dashed box); draw the fan-out on real AWS with :func:`fanout_stage`.
     """
-    d = Diagram(title or f"The same flow on {_backend_name()}: what exists there now")
+    d = Diagram(title or say("diagrams.title.real", backend=_backend_name()))
     front = _front(d) if rest_api_id is None else _deployed_front(d, rest_api_id)
     _pipeline(d, queue_url, front, table=table_name)
     return d

@@ -24,7 +24,12 @@ from . import catalogs as cat
 
 #: Helper sentences that must be translated in each language (by the ``messages.py`` that defines them).
 REQUIRED_HELPERS: dict[str, tuple[str, ...]] = {
-    "ja": ("helpers/core/messages.py", "helpers/setup/messages.py"),
+    "ja": (
+        "helpers/core/messages.py",
+        "helpers/setup/messages.py",
+        "helpers/shop/messages.py",
+        "helpers/sync/messages.py",
+    ),
 }
 
 _LINK = re.compile(r"(\]\()([^)\s]+)(\))")
