@@ -46,6 +46,21 @@ def test_version_columns_line_up_under_wide_headings(capsys, monkeypatch):
     assert column_of(header, "固定バージョン") == column_of(missing, "1.44.5")
 
 
+
+def test_in_a_notebook_the_versions_are_an_html_table(monkeypatch):
+    shown = []
+
+    class Kernel:
+        kernel = object()
+
+    monkeypatch.setattr("IPython.get_ipython", lambda: Kernel())
+    monkeypatch.setattr("IPython.display.display", shown.append)
+    setup_check.print_versions([setup_check.VersionRow("boto3", None, "1.44.5")])
+    html = shown[0]._repr_html_()
+    assert f"<th style='text-align:left'>{say('setup.versions.installed')}</th>" in html
+    assert f"<td style='text-align:left'>{say('setup.versions.missing')}</td>" in html and "❌" in html
+
+
 def test_is_empty_sees_waiting_and_in_flight_messages(own_prefix):
     sqs = client("sqs")
     url = ensure_queue("empty-check")

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..core.backend import current
+from ..core.display import Table
 from ..core.messages import say
 from ..core.resources import queue_depth
 from ..core.sampling import wait_until
@@ -78,17 +79,42 @@ def text_width(text: str) -> int:
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
+def version_table(rows: list[VersionRow]) -> Table:
+    """The versions as a :class:`Table`, one row per package, ✅ or ❌ in the last column."""
+    header = [say("setup.versions.package"), say("setup.versions.installed"), say("setup.versions.pinned"), ""]
+    body = [
+        [row.package, row.installed or say("setup.versions.missing"), row.pinned or "-", "✅" if row.ok else "❌"]
+        for row in rows
+    ]
+    return Table(header, body)
+
+
+def _displayed_in_notebook(table: Table) -> bool:
+    """Show ``table`` as HTML when this runs in a Jupyter kernel; ``False`` anywhere else."""
+    try:
+        from IPython import get_ipython
+        from IPython.display import display
+    except ImportError:  # pragma: no cover - IPython comes with JupyterLab
+        return False
+    shell = get_ipython()
+    if shell is None or getattr(shell, "kernel", None) is None:
+        return False
+    display(table)
+    return True
+
+
 def print_versions(rows: list[VersionRow]) -> None:
     """A small table a learner can read at a glance: what an instructor asks for first.
 
-    Columns are padded by display width, so they line up with Japanese headings too.
+    In a notebook it is an HTML table, so its columns line up in any language and font; elsewhere
+    it is text, padded by display width.
     """
-    header = [say("setup.versions.package"), say("setup.versions.installed"), say("setup.versions.pinned")]
-    body = [[row.package, row.installed or say("setup.versions.missing"), row.pinned or "-"] for row in rows]
-    widths = [max(12, *(text_width(cells[i]) + 2 for cells in [header, *body])) for i in range(len(header))]
-    marks = [""] + ["✅" if row.ok else "❌" for row in rows]
-    for cells, mark in zip([header, *body], marks, strict=True):
-        print("".join(c + " " * (w - text_width(c)) for c, w in zip(cells, widths, strict=True)) + mark)
+    table = version_table(rows)
+    if _displayed_in_notebook(table):
+        return
+    widths = [max(12, *(text_width(cells[i]) + 2 for cells in [table.columns, *table.rows])) for i in range(3)]
+    for cells in [table.columns, *table.rows]:
+        print("".join(c + " " * (w - text_width(c)) for c, w in zip(cells[:3], widths, strict=True)) + cells[3])
 
 
 @dataclass
