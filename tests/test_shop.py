@@ -559,6 +559,32 @@ def test_counts_and_describe(shop):
         shop.store.count("nope")
     text = shop.describe()
     assert all(step in text for step in STEPS) and "765 ms" in text
+    assert text.splitlines()[0].split() == ["step", "service", "median", "p95", "fails", "sleeps", "(real)"]
+
+
+def test_describe_speaks_the_learners_language_and_keeps_its_columns(shop, monkeypatch: pytest.MonkeyPatch):
+    """In Japanese the headings are Japanese, and every line is as wide on screen as the English one
+    (a full-width character takes two columns)."""
+    import unicodedata
+
+    import matplotlib
+
+    from helpers.core import i18n
+
+    def columns(line: str) -> int:
+        return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in line)
+
+    english = shop.describe()
+    monkeypatch.delenv("WORKSHOP_LANG", raising=False)
+    monkeypatch.setattr(matplotlib, "rcParams", matplotlib.rcParams.copy())  # Japanese sets the figures' font
+    try:
+        i18n.use_language("ja")
+        japanese = shop.describe()
+    finally:
+        i18n.reset_language()
+    assert japanese.splitlines()[0].split()[:2] == ["ステップ", "サービス"] and "合計" in japanese
+    assert [columns(line) for line in japanese.splitlines()[:-1]] == [len(line) for line in english.splitlines()[:-1]]
+    assert japanese.splitlines()[2:-2] == english.splitlines()[2:-2]  # the rows of numbers do not change
 
 
 def test_run_steps_is_the_one_loop_and_stops_at_the_first_failure(shop):

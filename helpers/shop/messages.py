@@ -71,5 +71,14 @@ MESSAGES: dict[str, dict[str, str]] = {
         "shop.bad_interval": "interval_ms must be a positive number of milliseconds between orders; got {interval_ms!r}.",
         "shop.result_ok": "✅ {order_id} COMPLETED in {ms:.0f} ms ({steps} steps, one after another).",
         "shop.result_failed": "❌ {status} at step '{step}' after {ms:.0f} ms: {error}",
+        # the headings of Shop.describe() (a text table: keep each within its column's width)
+        "shop.describe.step": "step",
+        "shop.describe.service": "service",
+        "shop.describe.median": "median",
+        "shop.describe.p95": "p95",
+        "shop.describe.fails": "fails",
+        "shop.describe.sleeps": "sleeps (real)",
+        "shop.describe.sum": "sum",
+        "shop.describe.speed": "(speed ×{speed:g})",
     },
 }
