@@ -24,6 +24,7 @@ The commands that keep catalogs and the Japanese notebooks in step live in
 
 from __future__ import annotations
 
+import logging
 import os
 import re
 import threading
@@ -133,6 +134,8 @@ def configure_fonts() -> None:
     import matplotlib_fontja  # noqa: F401  (importing it registers IPAexGothic with matplotlib, once)
 
     matplotlib.rcParams["font.family"] = list(JAPANESE_FONTS)
+    # IPAexGothic has one weight: bold titles use it as it is, without a "findfont" line in every cell.
+    logging.getLogger("matplotlib.font_manager").setLevel(logging.ERROR)
     if os.environ.get("WORKSHOP_STRICT_GLYPHS") == "1":  # `make test`: a missing glyph fails the cell
         warnings.filterwarnings("error", message=r"Glyph .* missing from font")
 
