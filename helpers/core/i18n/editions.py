@@ -26,6 +26,7 @@ from . import catalogs as cat
 REQUIRED_HELPERS: dict[str, tuple[str, ...]] = {
     "ja": (
         "helpers/core/messages.py",
+        "helpers/fanout/messages.py",
         "helpers/setup/messages.py",
         "helpers/shop/messages.py",
         "helpers/sync/messages.py",
