@@ -73,3 +73,24 @@ def test_the_sale_chart_shows_the_queue_growing_while_the_workers_stay_at_their_
     assert waiting[-1] > waiting[1] > waiting[0] == 0  # arrivals beat the workers: the queue only grows
     assert set(in_flight) == {pq.SALE_MAX_WORKERS} and set(api) == {pq.SALE_ACCEPT_MS}
     plt.close(fig)
+
+
+def test_the_fifo_table_stays_aligned_in_japanese():
+    import unicodedata
+
+    from helpers.core import i18n
+
+    result = FifoResult(["alice"], 1, ("alice", 1), {"standard": {"alice": [2, 1]}, "fifo": {"alice": [1, 2]}},
+                        {"standard": 2, "fifo": 1}, True, "moto", [])
+    i18n.use_language("ja")
+    try:
+        header, row = pq.fifo_table(result).splitlines()[:2]
+    finally:
+        i18n.reset_language()
+
+    def columns(text: str) -> int:
+        return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+    assert "お客様" in header
+    assert columns(header[: header.index("FIFO")]) == row.index("[1, 2]"), (header, row)
+    assert columns(header) == columns(row)

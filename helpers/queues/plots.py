@@ -8,6 +8,7 @@ except :func:`sale_backlog`, the fixed chart of exercise 03.backlog. Texts are s
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Sequence
 from typing import Any
 
@@ -129,11 +130,18 @@ def batching(result: BatchingResult) -> Figure:
     return fig
 
 
+def _pad(text: str, width: int) -> str:
+    """``text`` padded with spaces to ``width`` columns; a wide (e.g. Japanese) character takes two."""
+    columns = sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+    return text + " " * max(0, width - columns)
+
+
 def fifo_table(result: FifoResult) -> str:
     """Processing order per customer on each queue kind, the copies left by a duplicate send, and notes."""
-    lines = [f"{say('queues.fig.customer'):<10}{say('queues.fig.standard_queue'):<18}{say('queues.fig.fifo_queue'):<18}"]
+    header = [say("queues.fig.customer"), say("queues.fig.standard_queue"), say("queues.fig.fifo_queue")]
+    lines = [_pad(header[0], 10) + _pad(header[1], 18) + _pad(header[2], 18)]
     for g in result.groups:
-        lines.append(f"{g:<10}{str(result.order['standard'][g]):<18}{str(result.order['fifo'][g]):<18}")
+        lines.append(_pad(g, 10) + _pad(str(result.order["standard"][g]), 18) + _pad(str(result.order["fifo"][g]), 18))
     lines.append("")
     lines.append(say("queues.fig.copies", standard=result.copies["standard"], fifo=result.copies["fifo"]))
     lines += [f"· {note}" for note in result.notes]

@@ -27,6 +27,7 @@ REQUIRED_HELPERS: dict[str, tuple[str, ...]] = {
     "ja": (
         "helpers/core/messages.py",
         "helpers/fanout/messages.py",
+        "helpers/queues/messages.py",
         "helpers/setup/messages.py",
         "helpers/shop/messages.py",
         "helpers/sync/messages.py",
