@@ -11,3 +11,11 @@ def test_show_source_shows_the_real_code_with_its_file():
     html = src._repr_html_()
     assert "progress_bar" in html and "<span" in html and "helpers/core/display.py" in html
     assert str(src).startswith("# helpers/core/display.py, line ")
+
+
+def test_columns_and_pad_count_a_wide_character_as_two():
+    from helpers.core.display import columns, pad
+
+    assert columns("abc") == 3 and columns("所要時間") == 8
+    assert pad("キュー", 8) == "キュー  " and pad("ab", 4, right=True) == "  ab"
+    assert pad("toolong", 3) == "toolong"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from helpers.core.backend import client
+from helpers.core.display import columns
 from helpers.core.messages import say
 from helpers.core.resources import ensure_queue
 from helpers.setup import setup_check
@@ -40,7 +41,7 @@ def test_version_columns_line_up_under_wide_headings(capsys, monkeypatch):
     header, missing, ok = capsys.readouterr().out.splitlines()
 
     def column_of(line: str, text: str) -> int:
-        return setup_check.text_width(line[: line.index(text)])
+        return columns(line[: line.index(text)])
 
     assert column_of(header, "インストール済み") == column_of(missing, "未インストール") == column_of(ok, "5.2.5")
     assert column_of(header, "固定バージョン") == column_of(missing, "1.44.5")

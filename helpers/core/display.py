@@ -213,3 +213,19 @@ def install_kernel_config(config_dir: Path | None = None) -> Path:
         folder.mkdir(parents=True, exist_ok=True)
         path.write_text(text + ("\n" if text and not text.endswith("\n") else "") + _CONFIG_LINES)
     return path
+
+
+def columns(text: str) -> int:
+    """The width of ``text`` on screen in a monospaced font: a wide (e.g. Japanese) character takes two.
+
+    Text tables printed by the helpers pad with this, so their columns line up in both editions.
+    """
+    import unicodedata
+
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def pad(text: str, width: int, right: bool = False) -> str:
+    """``text`` padded with spaces to ``width`` screen columns (on the left when ``right``)."""
+    fill = " " * max(0, width - columns(text))
+    return fill + text if right else text + fill

@@ -8,7 +8,6 @@ except :func:`sale_backlog`, the fixed chart of exercise 03.backlog. Texts are s
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Sequence
 from typing import Any
 
@@ -16,6 +15,7 @@ import matplotlib.pyplot as plt
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
+from ..core.display import pad
 from ..core.messages import say
 from ..shop import percentile, speed
 from .async_shop import ScalingRun, SyncVsAsync
@@ -130,18 +130,12 @@ def batching(result: BatchingResult) -> Figure:
     return fig
 
 
-def _pad(text: str, width: int) -> str:
-    """``text`` padded with spaces to ``width`` columns; a wide (e.g. Japanese) character takes two."""
-    columns = sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
-    return text + " " * max(0, width - columns)
-
-
 def fifo_table(result: FifoResult) -> str:
     """Processing order per customer on each queue kind, the copies left by a duplicate send, and notes."""
     header = [say("queues.fig.customer"), say("queues.fig.standard_queue"), say("queues.fig.fifo_queue")]
-    lines = [_pad(header[0], 10) + _pad(header[1], 18) + _pad(header[2], 18)]
+    lines = [pad(header[0], 10) + pad(header[1], 18) + pad(header[2], 18)]
     for g in result.groups:
-        lines.append(_pad(g, 10) + _pad(str(result.order["standard"][g]), 18) + _pad(str(result.order["fifo"][g]), 18))
+        lines.append(pad(g, 10) + pad(str(result.order["standard"][g]), 18) + pad(str(result.order["fifo"][g]), 18))
     lines.append("")
     lines.append(say("queues.fig.copies", standard=result.copies["standard"], fifo=result.copies["fifo"]))
     lines += [f"· {note}" for note in result.notes]

@@ -9,12 +9,11 @@ import importlib.metadata
 import platform
 import re
 import sys
-import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
 from ..core.backend import current
-from ..core.display import Table
+from ..core.display import Table, columns
 from ..core.messages import say
 from ..core.resources import queue_depth
 from ..core.sampling import wait_until
@@ -74,11 +73,6 @@ def versions() -> list[VersionRow]:
     return rows
 
 
-def text_width(text: str) -> int:
-    """Columns ``text`` takes in a monospaced font: Japanese (wide) characters take two."""
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
-
-
 def version_table(rows: list[VersionRow]) -> Table:
     """The versions as a :class:`Table`, one row per package, ✅ or ❌ in the last column."""
     header = [say("setup.versions.package"), say("setup.versions.installed"), say("setup.versions.pinned"), ""]
@@ -112,9 +106,9 @@ def print_versions(rows: list[VersionRow]) -> None:
     table = version_table(rows)
     if _displayed_in_notebook(table):
         return
-    widths = [max(12, *(text_width(cells[i]) + 2 for cells in [table.columns, *table.rows])) for i in range(3)]
+    widths = [max(12, *(columns(cells[i]) + 2 for cells in [table.columns, *table.rows])) for i in range(3)]
     for cells in [table.columns, *table.rows]:
-        print("".join(c + " " * (w - text_width(c)) for c, w in zip(cells[:3], widths, strict=True)) + cells[3])
+        print("".join(c + " " * (w - columns(c)) for c, w in zip(cells[:3], widths, strict=True)) + cells[3])
 
 
 @dataclass

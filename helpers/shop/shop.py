@@ -10,14 +10,13 @@ import json
 import math
 import threading
 import time
-import unicodedata
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..core.display import progress_bar
+from ..core.display import columns, pad, progress_bar
 from ..core.messages import WorkshopError, say
 from .data import DATA_DIR, StepProfile, load_catalog, load_invalid_examples, load_profile, load_sample_orders
 from .model import DOWNSTREAM, STEPS, InvalidOrder, Order, Product, ServiceError, Span, Status, validate_order
@@ -32,17 +31,6 @@ Handler = Callable[["Shop", Any], Any]
 #: The columns of :meth:`Shop.describe`: heading key (``shop.describe.<key>``), width on screen, right-aligned.
 _DESCRIBE_COLUMNS = (("step", 10, False), ("service", 10, False), ("median", 8, True), ("p95", 8, True),
                      ("fails", 7, True), ("sleeps", 14, True))
-
-
-def _columns(text: str) -> int:
-    """The width of ``text`` on screen, in columns: a full-width (East Asian wide) character takes two."""
-    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
-
-
-def _pad(text: str, width: int, right: bool = False) -> str:
-    """``text`` padded with spaces to ``width`` columns on screen, on the left when ``right``."""
-    fill = " " * max(0, width - _columns(text))
-    return fill + text if right else text + fill
 
 
 @dataclass
@@ -152,9 +140,9 @@ class Shop:
         The headings are in the learner's language, padded by their width on screen (a full-width
         character takes two columns), so the columns stay aligned in Japanese too.
         """
-        head = " ".join(_pad(say(f"shop.describe.{key}"), width, right)
+        head = " ".join(pad(say(f"shop.describe.{key}"), width, right)
                         for key, width, right in _DESCRIBE_COLUMNS)
-        lines = [head, "-" * _columns(head)]
+        lines = [head, "-" * columns(head)]
         for step in STEPS:
             svc = self.services[step]
             lines.append(
@@ -162,9 +150,9 @@ class Shop:
                 f"{svc.failure_rate * 100:>6.1f}% {svc.median_ms * speed():>11.0f} ms"
             )
         total = sum(s.median_ms for s in self.services.values())
-        lines.append("-" * _columns(head))
+        lines.append("-" * columns(head))
         total_cells = f"{total:>5.0f} ms {'':>8} {'':>7} {total * speed():>11.0f} ms"
-        lines.append(f"{_pad(say('shop.describe.sum'), 21)} {total_cells}   {say('shop.describe.speed', speed=speed())}")
+        lines.append(f"{pad(say('shop.describe.sum'), 21)} {total_cells}   {say('shop.describe.speed', speed=speed())}")
         return "\n".join(lines)
 
     def expected_availability(self) -> float:
