@@ -102,8 +102,8 @@ MESSAGES: dict[str, dict[str, str]] = {
             "Lambda's retries. A crashed worker's message still comes back, only later."
         ),
         "ex.03.backlog.hint": (
-            "Look at the dashed line: the workers in flight stay at their limit the whole time. Then look "
-            "at the right chart: is the API the slow part?"
+            "Look at the middle chart (in flight): the messages in flight stay at the workers' limit the whole "
+            "time. Then look at the right chart: is the API the slow part?"
         ),
         "ex.03.backlog.solution": (
             "The API answers fast and the workers are always busy at their limit, so orders arrive faster "
