@@ -6,43 +6,18 @@ import matplotlib
 
 matplotlib.use("Agg")
 
-import matplotlib.pyplot as plt
-import pytest
-
-from helpers.shop import STEPS, Shop, set_speed
+from helpers.shop import STEPS
 from helpers.sync import plots
 
-
-@pytest.fixture(scope="module")
-def shop(backend) -> Shop:
-    set_speed(0)
-    s = Shop.create(seed=4)
-    s.set_failure_rates(0)
-    yield s
-    set_speed(None)
-
-
-@pytest.fixture(autouse=True)
-def _close_figures():
-    yield
-    plt.close("all")
-
-
-def _labelled(ax) -> None:
-    assert ax.get_title(), "every figure needs a title"
-    assert ax.get_xlabel() and ax.get_ylabel(), "both axes need labels"
-
-
-def _has_unit(label: str) -> bool:
-    return any(unit in label for unit in ("(ms", "(%)", "(count)", "orders/s"))
+from .sync_figures import close_figures, has_unit, labelled, shop  # noqa: F401 (fixtures)
 
 
 def test_timeline_draws_one_bar_per_step_and_marks_the_response(shop):
     result = shop.place_order_sync(shop.sample_orders(1)[0])
     fig = plots.timeline(result, predicted_ms=12.0)
     ax = fig.axes[0]
-    _labelled(ax)
-    assert _has_unit(ax.get_xlabel())
+    labelled(ax)
+    assert has_unit(ax.get_xlabel())
     bars = [p for p in ax.patches]
     assert len(bars) == len(STEPS)
     widths = sorted(round(b.get_width(), 6) for b in bars)
@@ -64,8 +39,8 @@ def test_timeline_of_a_failed_order_shows_the_failure(shop):
 def test_stacked_orders_draw_each_orders_steps_end_to_end(shop):
     load = shop.run_load(shop.sample_orders(4))
     ax = plots.stacked_orders(load).axes[0]
-    _labelled(ax)
-    assert _has_unit(ax.get_xlabel())
+    labelled(ax)
+    assert has_unit(ax.get_xlabel())
     assert len(ax.patches) == 4 * len(STEPS)
     first_row = ax.patches[: len(STEPS)]
     assert abs(sum(p.get_width() for p in first_row) - load.results[0].steps_ms) < 1e-6
@@ -74,7 +49,7 @@ def test_stacked_orders_draw_each_orders_steps_end_to_end(shop):
 def test_response_times_marks_p50_p95_and_prediction(shop):
     fig = plots.response_times([10.0, 20.0, 30.0, 40.0], predicted_ms=25)
     ax = fig.axes[0]
-    _labelled(ax)
+    labelled(ax)
     labels = [t.get_text() for t in ax.get_legend().get_texts()]
     assert labels == ["p50 = 25 ms", "p95 = 38 ms", "predicted = 25 ms"]
-    assert _has_unit(ax.get_xlabel()) and _has_unit(ax.get_ylabel())
+    assert has_unit(ax.get_xlabel()) and has_unit(ax.get_ylabel())

@@ -6,36 +6,13 @@ import matplotlib
 
 matplotlib.use("Agg")
 
-import matplotlib.pyplot as plt
 import pytest
 
-from helpers.shop import LoadResult, Shop, set_speed, speed_factor
+from helpers.shop import LoadResult, speed_factor
 from helpers.sync import plots_02 as plots
 from helpers.sync.responses import Option
 
-
-@pytest.fixture(scope="module")
-def shop(backend) -> Shop:
-    set_speed(0)
-    s = Shop.create(seed=4)
-    s.set_failure_rates(0)
-    yield s
-    set_speed(None)
-
-
-@pytest.fixture(autouse=True)
-def _close_figures():
-    yield
-    plt.close("all")
-
-
-def _labelled(ax) -> None:
-    assert ax.get_title(), "every figure needs a title"
-    assert ax.get_xlabel() and ax.get_ylabel(), "both axes need labels"
-
-
-def _has_unit(label: str) -> bool:
-    return any(unit in label for unit in ("(ms", "(%)", "(count)", "orders/s"))
+from .sync_figures import close_figures, has_unit, labelled, shop  # noqa: F401 (fixtures)
 
 
 def test_load_sweep_has_two_labelled_panels(shop):
@@ -45,8 +22,8 @@ def test_load_sweep_has_two_labelled_panels(shop):
     fig = plots.load_sweep(points)
     assert fig.get_suptitle()
     for ax in fig.axes:
-        _labelled(ax)
-        assert _has_unit(ax.get_ylabel())
+        labelled(ax)
+        assert has_unit(ax.get_ylabel())
     assert len(fig.axes[0].lines) == 2 and len(fig.axes[1].lines) == 4
     with pytest.raises(ValueError):
         plots.load_sweep([])
@@ -59,8 +36,8 @@ def test_availability_compares_measured_with_the_product(shop):
     load = shop.run_load(shop.sample_orders(10))
     fig = plots.availability(load, shop)
     left, right = fig.axes
-    _labelled(left)
-    _labelled(right)
+    labelled(left)
+    labelled(right)
     heights = [round(p.get_height(), 6) for p in left.patches]
     assert heights == [50.0, 50.0, round(load.success_share * 100, 6)]
     assert sum(p.get_height() for p in right.patches) == len(load.failed())
@@ -73,14 +50,14 @@ def test_orders_timeline_shades_deploy_windows(shop):
         window = shop.service("points").deploy(3000, start_in_ms=1000)
         load = shop.run_stream(shop.sample_orders(6), interval_ms=500, windows=[window])
     ax = plots.orders_timeline(load, step="points").axes[0]
-    _labelled(ax)
-    assert _has_unit(ax.get_xlabel())
+    labelled(ax)
+    assert has_unit(ax.get_xlabel())
     assert "deploy of the loyalty service fails" in ax.get_title(), "a stream with a deploy is titled by its mode"
     shaded = [p for p in ax.patches if p.get_alpha() and p.get_alpha() < 0.5]
     assert len(shaded) == 1
     assert len(ax.patches) - len(shaded) == len(load.results)
     empty = plots.orders_timeline(LoadResult([], 0.0, 1.0)).axes[0]
-    _labelled(empty)
+    labelled(empty)
     shop.reset()
     shop.set_failure_rates(0)
 
@@ -106,8 +83,8 @@ def test_three_responses_draws_one_bar_per_option_in_each_panel_and_the_requirem
     fig = plots.three_responses(options, requirement_ms=(300.0, 800.0))
     wait, rate, outage = fig.axes
     for ax in fig.axes:
-        _labelled(ax)
-        assert _has_unit(ax.get_xlabel())
+        labelled(ax)
+        assert has_unit(ax.get_xlabel())
     assert [round(p.get_width(), 3) for p in wait.patches] == [420.0, 430.0, 4.0]
     assert [round(p.get_width(), 3) for p in rate.patches] == [9.5, 18.9, 700.0]
     assert [round(p.get_width(), 3) for p in outage.patches] == [0.0, 0.0, 100.0]
@@ -122,6 +99,6 @@ def test_failed_order_is_titled_by_the_step_that_failed_it(shop):
     with shop.service("email").outage():
         result = shop.place_order_sync(shop.sample_orders(1)[0])
     ax = plots.failed_order(result).axes[0]
-    _labelled(ax)
+    labelled(ax)
     assert "outage of email" in ax.get_title()
     assert len(ax.patches) == len(result.spans) == 5, "one bar per step, up to the failed one"
