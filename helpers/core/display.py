@@ -149,6 +149,23 @@ _CONFIG_LINES = (
 )
 
 
+def show_in_notebook(obj: Any) -> bool:
+    """Display ``obj`` rich (its ``_repr_html_``) when this runs in a Jupyter kernel; False anywhere else.
+
+    Callers print a text version when this returns False (a terminal, a test, plain IPython).
+    """
+    try:
+        from IPython import get_ipython
+        from IPython.display import display
+    except ImportError:  # pragma: no cover - IPython comes with JupyterLab
+        return False
+    shell = get_ipython()
+    if shell is None or getattr(shell, "kernel", None) is None:
+        return False
+    display(obj)
+    return True
+
+
 def install_error_display(shell: Any = None) -> bool:
     """Handle :class:`WorkshopError` and ``NameError`` in ``shell`` (default: the running IPython).
 

@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from . import i18n
-from .display import show_source
+from .display import show_in_notebook, show_source
 from .messages import WorkshopError, catalog, say
 
 
@@ -150,22 +150,9 @@ def solution(name: str) -> None:
     """
     ex = _get(name)
     print(say("solution", text=say(f"ex.{name}.solution")))
-    _display(show_source(ex.solution_answer))
-
-
-def _display(obj: Any) -> None:
-    """Show ``obj`` rich in Jupyter (syntax-highlighted), as text anywhere else."""
-    try:
-        from IPython import get_ipython
-        from IPython.display import display
-    except ImportError:  # pragma: no cover - IPython is a dependency of the notebooks
-        print(obj)
-        return
-    shell = get_ipython()
-    if shell is not None and getattr(shell, "kernel", None) is not None:  # a Jupyter kernel
-        display(obj)
-    else:
-        print(obj)
+    source = show_source(ex.solution_answer)
+    if not show_in_notebook(source):
+        print(source)
 
 
 def solution_answer(name: str) -> Any:

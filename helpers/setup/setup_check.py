@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..core.backend import current
-from ..core.display import Table, columns
+from ..core.display import Table, columns, show_in_notebook
 from ..core.messages import say
 from ..core.resources import queue_depth
 from ..core.sampling import wait_until
@@ -83,20 +83,6 @@ def version_table(rows: list[VersionRow]) -> Table:
     return Table(header, body)
 
 
-def _displayed_in_notebook(table: Table) -> bool:
-    """Show ``table`` as HTML when this runs in a Jupyter kernel; ``False`` anywhere else."""
-    try:
-        from IPython import get_ipython
-        from IPython.display import display
-    except ImportError:  # pragma: no cover - IPython comes with JupyterLab
-        return False
-    shell = get_ipython()
-    if shell is None or getattr(shell, "kernel", None) is None:
-        return False
-    display(table)
-    return True
-
-
 def print_versions(rows: list[VersionRow]) -> None:
     """A small table a learner can read at a glance: what an instructor asks for first.
 
@@ -104,7 +90,7 @@ def print_versions(rows: list[VersionRow]) -> None:
     it is text, padded by display width.
     """
     table = version_table(rows)
-    if _displayed_in_notebook(table):
+    if show_in_notebook(table):
         return
     widths = [max(12, *(columns(cells[i]) + 2 for cells in [table.columns, *table.rows])) for i in range(3)]
     for cells in [table.columns, *table.rows]:
