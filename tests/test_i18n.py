@@ -132,7 +132,8 @@ def test_setup_line_gets_the_language():
     assert editions.setup_source('use_backend(lang="ja")', "ja") == 'use_backend(lang="ja")'
 
 
-def test_links_to_english_only_notebooks_and_files_point_one_folder_up():
+def test_links_to_english_only_notebooks_and_files_point_one_folder_up(monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setattr(cat, "editions", lambda lang: ["00_setup", "99_cleanup"])
     text = "[06](06_sync_and_async_together.ipynb), [99](99_cleanup.ipynb#x), [d](../data/a.json), [w](https://a.b/c)"
     assert editions.relink(text, "ja") == (
         "[06](../06_sync_and_async_together.ipynb), [99](99_cleanup.ipynb#x), [d](../../data/a.json), [w](https://a.b/c)"
@@ -163,6 +164,23 @@ def test_claim_templates_are_read_from_f_strings():
     assert i18n.placeholders("deleted {len(a.b)} of {p!r}; {x:.1f} s and {{literal}}") == [
         "{len(a.b)}", "{p!r}", "{x:.1f}"
     ]
+
+
+def test_claims_joined_with_plus_or_holding_a_dict_are_extracted_and_translated(monkeypatch: pytest.MonkeyPatch):
+    joined = "claim(ok, \"W = \" + \", \".join(f\"{L:.2f}\" for L in little) + f\" ≈ {n} workers\")"
+    braces = "claim(ok, f\"got { {k: len(v) for k, v in r.items()} }; all {n}\")"
+    [t_joined] = cat.claim_templates(joined)
+    [t_braces] = cat.claim_templates(braces)
+    assert t_joined == "W = {', '.join((f'{L:.2f}' for L in little))} ≈ {n} workers"
+    assert t_braces == "got { {k: len(v) for k, v in r.items()} }; all {n}"
+    little, n, r = [3.9, 4.1], 4, {"a": [1], "b": [1, 2]}
+    monkeypatch.setattr(i18n, "_load_claims", lambda lang: [
+        (*i18n.compile_claim(t_joined), "W は {', '.join((f'{L:.2f}' for L in little))}、ワーカー {n} 台分"),
+        (*i18n.compile_claim(t_braces), "{n} 件すべて: { {k: len(v) for k, v in r.items()} }"),
+    ])
+    english = "W = " + ", ".join(f"{L:.2f}" for L in little) + f" ≈ {n} workers"
+    assert i18n.claim_text(english, "ja") == "W は 3.90, 4.10、ワーカー 4 台分"
+    assert i18n.claim_text(f"got { {k: len(v) for k, v in r.items()} }; all {n}", "ja") == "4 件すべて: {'a': 1, 'b': 2}"
 
 
 # --------------------------------------------------------------------------- what the learner sees

@@ -87,16 +87,19 @@ class NoBar:
         """Nothing to close."""
 
 
-def progress_bar(total: int, progress: bool | str, label: str | None = None) -> Any:
+def progress_bar(total: int, progress: bool | str, label_key: str = "progress.steps") -> Any:
     """A tqdm bar of ``total`` steps, or a :class:`NoBar` when ``progress`` is false.
 
-    A string ``progress`` is the bar's label; otherwise ``label`` is. The bar disappears when closed.
+    The bar's label is the sentence ``label_key`` in the learner's language (``progress.*`` keys);
+    a string ``progress`` is a label the learner wrote and is shown as written. The bar disappears
+    when closed.
     """
     if not progress:
         return NoBar()
     from tqdm.auto import tqdm
 
-    return tqdm(total=total, desc=progress if isinstance(progress, str) else label, leave=False)
+    desc = progress if isinstance(progress, str) else say(label_key)
+    return tqdm(total=total, desc=desc, leave=False)
 
 
 @dataclass(frozen=True)

@@ -193,6 +193,11 @@ CORE: dict[str, dict[str, str]] = {
         "workers.run_once_running": (
             "Worker {name} is already polling in the background: stop() it before calling run_once()."
         ),
+        "progress.steps": "steps",
+        "progress.orders": "orders",
+        "progress.orders_completed": "orders completed",
+        "progress.bursts": "bursts",
+        "progress.latency_sweep": "latency sweep",
     },
 }
 

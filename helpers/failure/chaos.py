@@ -285,7 +285,7 @@ def chaos_run(config: ChaosConfig | None = None, *, shop: Shop | None = None,
     d_sampler = DepthSampler(pipe.dlq_url, interval_s=0.1)
     accepted: list[str] = []
     duplicates: list[str] = []
-    bar = progress_bar(cfg.orders, progress, "orders completed")
+    bar = progress_bar(cfg.orders, progress, "progress.orders_completed")
     start = time.perf_counter()
     pipe.chaos = chaos
     pool = pipe.pool(cfg.workers, batch_size=cfg.batch_size)

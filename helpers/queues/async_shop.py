@@ -291,7 +291,7 @@ def scaling_run(ashop: AsyncShop, burst: int, worker_counts: Sequence[int] = (1,
         raise WorkshopError("async.bad_burst", value=burst)
     counts = sorted(worker_counts)
     runs: list[ScalingRun] = []
-    bar = progress_bar(len(counts), progress, "bursts")
+    bar = progress_bar(len(counts), progress, "progress.bursts")
     pool = ashop.pool(counts[0], batch_size=batch_size)
     ctx = speed_factor(speed) if speed is not None else contextlib.nullcontext()
     with ctx:

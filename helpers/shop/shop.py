@@ -345,7 +345,7 @@ class Shop:
         if not isinstance(clients, int) or clients < 1:
             raise WorkshopError("shop.bad_clients", clients=clients)
         results: list[OrderResult | None] = [None] * len(payloads)
-        bar = progress_bar(len(payloads), progress)
+        bar = progress_bar(len(payloads), progress, "progress.orders")
         start = time.perf_counter()
         if clients == 1:
             for i, payload in enumerate(payloads):
@@ -380,7 +380,7 @@ class Shop:
         if not interval_ms or interval_ms <= 0:
             raise WorkshopError("shop.bad_interval", interval_ms=interval_ms)
         gap = interval_ms * speed() / 1000
-        bar = progress_bar(len(payloads), progress)
+        bar = progress_bar(len(payloads), progress, "progress.orders")
         futures = []
         start = time.perf_counter()
         with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="customer") as pool:
@@ -430,7 +430,7 @@ class Shop:
         svc = self.service(step)
         saved = (svc.median_ms, svc.p95_ms)
         points: list[SweepPoint] = []
-        bar = progress_bar(len(latencies_ms), "latency sweep" if progress else False)
+        bar = progress_bar(len(latencies_ms), progress, "progress.latency_sweep")
         try:
             for i, latency in enumerate(latencies_ms):
                 svc.configure(median_ms=latency)

@@ -97,12 +97,21 @@ def helpers_template() -> polib.POFile:
     return pot
 
 
-def _claim_text(node: ast.expr) -> str | None:
-    """The template of a claim's text argument: a string, an f-string, or ``+`` of those; else None."""
+def _placeholder(expr: ast.expr, tail: str = "") -> str:
+    """``{expr}`` as an f-string writes it; an expression that starts with a brace gets spaces (``{ {…} }``)."""
+    text = ast.unparse(expr) + tail
+    return "{ " + text + " }" if text.startswith("{") else "{" + text + "}"
+
+
+def _claim_text(node: ast.expr, *, part: bool = False) -> str | None:
+    """The template of a claim's text argument: a string, an f-string, or ``+`` of those; else None.
+
+    Inside a ``+``, any other expression (``", ".join(...)``) is a placeholder like an f-string's ``{…}``.
+    """
     if isinstance(node, ast.Constant) and isinstance(node.value, str):
         return node.value.replace("{", "{{").replace("}", "}}")
     if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
-        left, right = _claim_text(node.left), _claim_text(node.right)
+        left, right = _claim_text(node.left, part=True), _claim_text(node.right, part=True)
         return left + right if left is not None and right is not None else None
     if isinstance(node, ast.JoinedStr):
         out = []
@@ -117,9 +126,9 @@ def _claim_text(node: ast.expr) -> str | None:
                         str(v.value) if isinstance(v, ast.Constant) else "{" + ast.unparse(v) + "}"
                         for v in value.format_spec.values  # type: ignore[attr-defined]
                     )
-                out.append("{" + ast.unparse(value.value) + conversion + spec + "}")
+                out.append(_placeholder(value.value, conversion + spec))
         return "".join(out)
-    return None
+    return _placeholder(node) if part else None
 
 
 def claim_templates(source: str) -> list[str]:
