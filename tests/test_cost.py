@@ -127,3 +127,20 @@ def test_requests_through_api_gateway_are_priced_and_its_management_calls_are_fr
     est = cost.estimate({("apigateway", "CreateRestApi"): 1}, usage={"apigateway.rest_requests": 1_000_000})
     assert est.free_calls == {"apigateway:CreateRestApi": 1}
     assert est.total_usd == pytest.approx(cost.load_prices().items["apigateway.rest_requests"].usd)
+
+
+def test_the_table_stays_aligned_in_japanese():
+    from helpers.core import i18n
+    from helpers.core.display import columns
+
+    est = cost.estimate({("sqs", "SendMessage"): 3, ("sns", "Publish"): 2})
+    english = est.table().splitlines()
+    i18n.use_language("ja")
+    try:
+        lines = est.table().splitlines()
+    finally:
+        i18n.reset_language()
+    assert english[0].startswith("what ") and "項目" in lines[0] and "見積もりの合計" in lines[-1]
+    body = [line for line in lines[:-1] if not line.startswith(("-", "+"))]  # header, rows and the total
+    assert {columns(line) for line in body} == {75}, lines  # 34 + 12 + 14 + 12 screen columns and 3 spaces
+    assert all(columns(line[:-13]) == 62 for line in body[:-1]), lines  # the unit price column ends in one place

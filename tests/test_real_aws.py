@@ -96,3 +96,27 @@ def test_billed_units_count_requests_and_request_units_not_lambda_usage():
     est = estimate({("sqs", "SendMessage"): 5, ("dynamodb", "PutItem"): 2, ("sts", "GetCallerIdentity"): 1},
                    usage={"lambda.requests": 100})
     assert real_aws.billed_units(est) == 7
+
+
+def test_the_preflight_list_and_the_wiring_stay_aligned_in_japanese(own_prefix):
+    from helpers.core import i18n
+    from helpers.core.display import columns
+    from helpers.real_aws.deployed import FunctionFacts, Wiring
+
+    pre = real_aws.preflight_07(real_aws.Plan07())
+    fn = FunctionFacts(f"{own_prefix}-api", "python3.13", "m.h", 30, 256, "Active")
+    wiring = Wiring(fn, fn, 180, {"BatchSize": 10, "FunctionResponseTypes": ["ReportBatchItemFailures"],
+                                  "State": "Enabled"}, {"type": "AWS_PROXY", "uri": ""}, True, ["x"])
+    i18n.use_language("ja")
+    try:
+        listed = [line for line in pre.lines() if line.startswith("  ")]
+        wired = wiring.lines()
+    finally:
+        i18n.reset_language()
+    assert any("DynamoDB テーブル (オンデマンド)" in line for line in listed)
+    assert any("イベントソースマッピング" in line for line in listed)
+    starts = {columns(line[: len(line) - len(line[line.index("  ", 2):].lstrip())]) for line in listed}
+    assert len(starts) == 1, listed  # every resource name starts in the same screen column
+    assert "ワーカー" in wired[1] and "トリガー" in wired[2]
+    values = [fn.name, fn.name, "バッチ", "可視性", "AWS_PROXY", "x"]  # what follows each line's label
+    assert [columns(line[: line.index(v)]) for line, v in zip(wired, values, strict=True)] == [18] * 6, wired

@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..core.backend import BackendInfo, client, current
+from ..core.display import columns, pad
 from ..core.messages import say
 from ..core.resources import (
     Found,
@@ -43,6 +44,19 @@ from ..shop.store import TABLES
 from .cost import CostEstimate, estimate, lambda_usage
 
 # --- before the run ----------------------------------------------------------------------------
+
+#: The message key of each kind of resource the preflight lists (its name in the learner's language).
+KIND_KEYS = {
+    "sqs queue": "real.kind_sqs_queue",
+    "sns topic": "real.kind_sns_topic",
+    "sns subscription": "real.kind_sns_subscription",
+    "dynamodb table (on-demand)": "real.kind_dynamodb_table",
+    "lambda function": "real.kind_lambda_function",
+    "event source mapping": "real.kind_event_source_mapping",
+    "api gateway rest api": "real.kind_rest_api",
+    "iam role": "real.kind_iam_role",
+    "log group": "real.kind_log_group",
+}
 
 
 @dataclass
@@ -64,10 +78,10 @@ class Preflight:
     def lines(self) -> list[str]:
         """What the first cell prints."""
         out = [
-            f"account   {self.info.account}",
-            f"region    {self.info.region}",
-            f"endpoint  {self.info.endpoint or say('real.endpoint_' + self.mode)}",
-            f"prefix    {self.prefix}",
+            say("real.head_account", account=self.info.account),
+            say("real.head_region", region=self.info.region),
+            say("real.head_endpoint", endpoint=self.info.endpoint or say("real.endpoint_" + self.mode)),
+            say("real.head_prefix", prefix=self.prefix),
         ]
         if self.mode == "moto":
             out.append(say("real.moto_explains"))
@@ -77,7 +91,9 @@ class Preflight:
             out.append(say("real.real_aws_warning", account=self.info.account, region=self.info.region,
                            prefix=self.prefix, calls=self.planned_calls, usd=self.planned.total_usd))
         out.append(say("real.creates"))
-        out += [f"  {kind:<27} {full}" for kind, full in self.creates]
+        kinds = [(say(KIND_KEYS[kind]) if kind in KIND_KEYS else kind, full) for kind, full in self.creates]
+        width = max([27, *(columns(kind) + 1 for kind, _ in kinds)])  # wide (Japanese) names stay aligned
+        out += [f"  {pad(kind, width)} {full}" for kind, full in kinds]
         out.append(say("real.planned", calls=self.planned_calls, usd=self.planned.total_usd,
                        region=self.planned.prices.region, as_of=self.planned.prices.as_of))
         return out

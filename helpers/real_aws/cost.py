@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ..core.display import pad
 from ..core.messages import WorkshopError, say
 
 PRICES_FILE = Path(__file__).resolve().parents[2] / "data" / "prices.json"
@@ -138,11 +139,13 @@ class CostEstimate:
 
     def table(self) -> str:
         """The estimate as a fixed-width text table (what :meth:`show` prints)."""
-        lines = [f"{'what':<34} {'quantity':>12} {'USD / unit':>14} {'USD':>12}", "-" * 75]
+        head = [say("cost.col_what"), say("cost.col_quantity"), say("cost.col_usd_per_unit"), say("cost.col_usd")]
+        lines = [f"{pad(head[0], 34)} {pad(head[1], 12, True)} {pad(head[2], 14, True)} {pad(head[3], 12, True)}",
+                 "-" * 75]
         for row in sorted(self.rows, key=lambda r: -r.usd):
             lines.append(f"{row.key:<34} {row.quantity:>12,.0f} {row.usd_per_unit:>14.10f} {row.usd:>12.6f}")
         lines.append("-" * 75)
-        lines.append(f"{'estimated total':<34} {'':>12} {'':>14} {self.total_usd:>12.6f}")
+        lines.append(f"{pad(say('cost.estimated_total'), 34)} {'':>12} {'':>14} {self.total_usd:>12.6f}")
         if self.free_calls:
             lines.append(say("cost.free_calls", n=sum(self.free_calls.values()), services=", ".join(
                 sorted({k.split(':')[0] for k in self.free_calls}))))

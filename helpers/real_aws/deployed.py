@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..core.backend import client, current
+from ..core.display import columns, pad
 from ..core.messages import WorkshopError, say
 from ..shop import percentile
 
@@ -75,10 +76,12 @@ class Wiring:
         """What the notebook prints: one line per fact."""
         t, a, w = self.trigger, self.api, self.worker
         target = self.integration.get("uri", "").split(":function:")[-1].split("/")[0]
+        roles = [say("real.role_api"), say("real.role_worker")]
+        width = max([7, *(columns(r) + 1 for r in roles)])  # wide (Japanese) names stay aligned
         return [
-            say("real.wiring_function", role="API", name=a.name, runtime=a.runtime, handler=a.handler,
+            say("real.wiring_function", role=pad(roles[0], width), name=a.name, runtime=a.runtime, handler=a.handler,
                 timeout=a.timeout_s, state=a.state),
-            say("real.wiring_function", role="worker", name=w.name, runtime=w.runtime, handler=w.handler,
+            say("real.wiring_function", role=pad(roles[1], width), name=w.name, runtime=w.runtime, handler=w.handler,
                 timeout=w.timeout_s, state=w.state),
             say("real.wiring_trigger", batch=t.get("BatchSize"), state=t.get("State"),
                 types=", ".join(t.get("FunctionResponseTypes", [])) or "-"),

@@ -28,6 +28,7 @@ REQUIRED_HELPERS: dict[str, tuple[str, ...]] = {
         "helpers/core/messages.py",
         "helpers/fanout/messages.py",
         "helpers/queues/messages.py",
+        "helpers/real_aws/messages.py",
         "helpers/setup/messages.py",
         "helpers/shop/messages.py",
         "helpers/sync/messages.py",
