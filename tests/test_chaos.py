@@ -94,6 +94,22 @@ def test_reconciliation_table_marks_each_check():
     assert rec.ok and rec.table().count("✅") == len(rec.checks())
 
 
+def test_reconciliation_table_stays_aligned_in_japanese():
+    from helpers.core import i18n
+    from helpers.core.display import columns
+
+    rec = Reconciliation(accepted=2, completed=2, in_dlq_orders=0, poison_sent=1, poison_in_dlq=1)
+    i18n.use_language("ja")
+    try:
+        lines = rec.table().splitlines()
+    finally:
+        i18n.reset_language()
+    assert "期待値" in lines[0] and any("失われた注文" in line for line in lines)
+    assert {columns(line) for line in lines} == {64}, lines  # 44 + 10 + 10 screen columns on every line
+    assert all(columns(line[:-10]) == 54 and line[:-10].endswith(str(expected))  # the middle column too
+               for line, (_, expected, _) in zip(lines[1:], rec.checks(), strict=True))
+
+
 @pytest.mark.parametrize(
     ("changes", "words"),
     [

@@ -11,7 +11,7 @@ from helpers.core import resources
 from helpers.core.backend import client
 from helpers.core.diagrams import read_queue
 from helpers.failure import lesson
-from helpers.failure.dlq import format_rows, inspect_dlq, peek, redrive
+from helpers.failure.dlq import DlqRow, format_rows, inspect_dlq, peek, redrive
 
 
 @pytest.fixture(scope="module")
@@ -78,6 +78,21 @@ def test_inspect_dlq_says_why_each_message_failed(queues):
     table = format_rows(rows)
     assert "not JSON" in table and "why it failed" in table
     assert "empty" in format_rows([])
+
+
+def test_the_dlq_table_heading_lines_up_with_its_rows_in_japanese():
+    from helpers.core import i18n
+    from helpers.core.display import columns
+
+    row = DlqRow("m-1", '{"order_id": "ord-1"}', 5, 3.9, "在庫テーブルに行がありません。")
+    i18n.use_language("ja")
+    try:
+        head, line = format_rows([row]).splitlines()
+    finally:
+        i18n.reset_language()
+    for heading, value in (("本文", '{"order_id"'), ("失敗した理由", "在庫テーブル")):  # where each column starts
+        assert columns(head[: head.index(heading)]) == columns(line[: line.index(value)]), (head, line)
+    assert columns(head[: head.index("経過") + 2]) == columns(line[: line.index("3.9s") + 4])  # right-aligned
 
 
 def test_redrive_falls_back_to_receive_send_delete_and_keeps_bodies_and_attributes(queues):

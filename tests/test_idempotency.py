@@ -10,6 +10,7 @@ from helpers.core.workers import LambdaContext
 from helpers.failure import lesson
 from helpers.failure import plots as pf
 from helpers.failure.idempotency import (
+    DuplicateRun,
     StepGuard,
     duplicate_delivery,
     ensure_idempotency_table,
@@ -170,6 +171,26 @@ def test_a_forced_duplicate_charges_the_plain_consumer_twice_and_the_idempotent_
     assert {name: r.charges for name, r in runs.items()} == {"plain": 2, "guard": 1, "powertools": 1}
     fig = pf.duplicates(runs)
     assert fig.axes[0].get_title() and fig.axes[0].get_ylabel()
+
+
+def test_the_duplicates_figure_names_the_notebooks_consumers_in_the_learners_language():
+    import matplotlib.pyplot as plt
+
+    from helpers.core import i18n
+
+    def run(name, charges):
+        return DuplicateRun(name, "ord-1", 1, 1.2, [(0.0, 1, "a"), (1.0, 2, "b")], charges)
+
+    runs = {name: run(name, n) for name, n in (("plain", 2), ("conditional write", 1), ("mine", 1))}
+    english = [t.get_text() for t in pf.duplicates(runs).axes[0].get_xticklabels()]
+    i18n.use_language("ja")
+    try:
+        japanese = [t.get_text() for t in pf.duplicates(runs).axes[0].get_xticklabels()]
+    finally:
+        i18n.reset_language()
+        plt.close("all")
+    assert english == ["plain", "conditional write", "mine"]
+    assert japanese == ["対策なし", "条件付き書き込み", "mine"]  # a name of the learner's own stays as written
 
 
 def test_duplicate_delivery_needs_a_hold_longer_than_the_visibility_timeout(shop):

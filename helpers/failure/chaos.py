@@ -36,7 +36,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..core.backend import client
-from ..core.display import progress_bar
+from ..core.display import pad, progress_bar
 from ..core.exercises import ClaimFailed
 from ..core.messages import WorkshopError, say
 from ..core.resources import queue_depth
@@ -210,11 +210,12 @@ class Reconciliation:
         return out
 
     def table(self) -> str:
-        """The checks as a text table, ✅ or ❌ per line."""
-        lines = [f"{say('chaos.check.head'):<44}{say('chaos.check.expected'):>10}{say('chaos.check.counted'):>10}"]
+        """The checks as a text table, ✅ or ❌ per line; padded by screen width, so it lines up in Japanese too."""
+        head = (say("chaos.check.head"), say("chaos.check.expected"), say("chaos.check.counted"))
+        lines = [pad(head[0], 44) + pad(head[1], 10, right=True) + pad(head[2], 10, right=True)]
         for what, expected, counted in self.checks():
             mark = "✅" if expected == counted else "❌"
-            lines.append(f"{mark} {what:<42}{expected!s:>10}{counted!s:>10}")
+            lines.append(pad(f"{mark} {what}", 44) + pad(str(expected), 10, right=True) + pad(str(counted), 10, right=True))
         return "\n".join(lines)
 
     def check(self) -> None:

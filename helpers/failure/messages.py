@@ -119,6 +119,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "failure.plot.deliveries": "deliveries of the message",
         "failure.plot.charges": "charges in the payments table",
         "failure.plot.count": "count",
+        "failure.plot.consumer.plain": "plain",
+        "failure.plot.consumer.conditional write": "conditional write",
         "failure.plot.duplicates_title": (
             "One order, delivered twice (visibility timeout {vt} s, first delivery took {hold:g} s)"
         ),

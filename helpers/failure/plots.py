@@ -15,7 +15,7 @@ import matplotlib.pyplot as plt
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
-from ..core.messages import say
+from ..core.messages import catalog, say
 from ..shop import Status
 from .chaos import ChaosRun
 from .idempotency import DuplicateRun
@@ -41,6 +41,12 @@ def _marks(ax: Any, marks: Sequence[tuple[float, str]], end: float) -> None:
         right = t > 0.7 * end
         ax.annotate(label, (t, top * 0.97), xytext=(-3 if right else 3, 0), textcoords="offset points",
                     fontsize=8, va="top", ha="right" if right else "left")
+
+
+def consumer_label(name: str) -> str:
+    """A consumer's name on the figure: the names the notebook uses in the learner's language, others as given."""
+    key = f"failure.plot.consumer.{name}"
+    return say(key) if key in catalog()["en"] else name
 
 
 def outage(run: OutageRun, sync: SyncOutage) -> Figure:
@@ -148,7 +154,7 @@ def duplicates(runs: dict[str, DuplicateRun]) -> Figure:
                 label=say("failure.plot.charges"))
     ax.bar_label(b1, fontsize=8)
     ax.bar_label(b2, fontsize=8)
-    ax.set_xticks(list(xs), names)
+    ax.set_xticks(list(xs), [consumer_label(n) for n in names])
     ax.set_ylabel(say("failure.plot.count"))
     ax.yaxis.set_major_locator(MaxNLocator(integer=True))
     first = next(iter(runs.values()))

@@ -407,16 +407,17 @@ def curl_commands(base_url: str, payload: dict[str, Any]) -> dict[str, str]:
     """The commands to paste into a terminal, webinar-style: time each endpoint, see an answer, poll.
 
     ``-w '%{time_total}\\n'`` makes curl print the seconds the request took. ``base_url`` is the
-    API's URL (``http://127.0.0.1:PORT``); ``payload`` a valid order.
+    API's URL (``http://127.0.0.1:PORT``); ``payload`` a valid order. The keys are the labels printed
+    above each command, in the learner's language.
     """
     data = shlex.quote(json.dumps(payload, ensure_ascii=False, separators=(",", ":")))
     post = f"-X POST -H 'Content-Type: application/json' -d {data}"
     timed = "curl -s -o /dev/null -w '%{time_total}\\n' " + post
     return {
-        "sync: seconds until the answer": f"{timed} {base_url}/sync/orders",
-        "async: seconds until the answer": f"{timed} {base_url}/async/orders",
-        "hybrid: seconds until the answer": f"{timed} {base_url}/hybrid/orders",
-        "async: the answer itself (202, Location)": f"curl -s -i {post} {base_url}/async/orders",
-        "status of an order (paste an order id)": f"curl -s {base_url}/orders/ORDER_ID",
-        "five in a row, like the webinar": f"for i in 1 2 3 4 5; do {timed} {base_url}/async/orders; done",
+        say("api.curl.sync_seconds"): f"{timed} {base_url}/sync/orders",
+        say("api.curl.async_seconds"): f"{timed} {base_url}/async/orders",
+        say("api.curl.hybrid_seconds"): f"{timed} {base_url}/hybrid/orders",
+        say("api.curl.async_answer"): f"curl -s -i {post} {base_url}/async/orders",
+        say("api.curl.status"): f"curl -s {base_url}/orders/ORDER_ID",
+        say("api.curl.five_in_a_row"): f"for i in 1 2 3 4 5; do {timed} {base_url}/async/orders; done",
     }

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..core.display import Table
-from ..core.messages import WorkshopError, say
+from ..core.messages import WorkshopError, catalog, say
 from ..core.sampling import wait_until
 from ..shop import Status, percentile
 from .api import OrderApi
@@ -291,13 +291,14 @@ def follow_order(api: OrderApi, payload: Any, *, path: str = "/async/orders", in
 class Told:
     """One order through one endpoint: the answer the customer got, and how the order ended."""
 
-    case: str
+    case: str  # the situation, in the learner's language
     path: str
     http_status: int
     ms: float
     message: str
     final_status: str | None
     failed_step: str | None
+    case_en: str = ""  # the situation in English, so code can name a row in any language
 
 
 @dataclass
@@ -307,8 +308,8 @@ class ToldResult:
     rows: list[Told]
 
     def row(self, case: str, path: str) -> Told:
-        """The row of one case and endpoint."""
-        return next(r for r in self.rows if r.case == case and r.path == path)
+        """The row of one case (as shown, or in English) and endpoint."""
+        return next(r for r in self.rows if case in (r.case, r.case_en) and r.path == path)
 
     def table(self) -> Table:
         """Case, endpoint, HTTP status, time, what the customer was told, and how the order ended."""
@@ -349,9 +350,11 @@ def what_the_customer_is_told(api: OrderApi, *, down: str = "payment", start: in
     """
     shop = api.shop.shop
     svc = shop.service(down)  # a clear error for an unknown step
-    cases = [(say("api.case.up"), False), (say("api.case.down", service=svc.name), True)]
+    english = catalog()["en"]
+    cases = [("api.case.up", {}, False), ("api.case.down", {"service": svc.name}, True)]
     rows: list[Told] = []
-    for i, (case, outage) in enumerate(cases):
+    for i, (key, values, outage) in enumerate(cases):
+        case, case_en = say(key, **values), english[key].format(**values)
         payloads = shop.sample_orders(len(PATHS), start=start + i * len(PATHS))
         if outage:
             svc.take_down()
@@ -361,7 +364,7 @@ def what_the_customer_is_told(api: OrderApi, *, down: str = "payment", start: in
                 body = r.body if isinstance(r.body, dict) else {}
                 final = wait_final(api, r.order_id) if r.order_id else {}
                 rows.append(Told(case, path, r.status, r.ms, str(body.get("message") or body.get("error")),
-                                 final.get("status"), final.get("failed_step")))
+                                 final.get("status"), final.get("failed_step"), case_en))
         finally:
             if outage:
                 svc.restore()

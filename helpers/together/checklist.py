@@ -280,10 +280,11 @@ def visibility_advice(function_timeout_s: float, visibility_timeout_s: float) ->
 def visibility_table(cases: tuple[tuple[float, float], ...] = ((120, 30), (30, 30), (30, 60), (30, 180),
                                                                (900, 5400))) -> Table:
     """A few (function timeout, visibility timeout) pairs with the verdict and the advice."""
-    t = Table([say("checklist.col.function_timeout"), say("checklist.col.visibility_timeout"), "≥ 6×?",
-               say("checklist.col.advice")], title=say("checklist.visibility_title"))
+    t = Table([say("checklist.col.function_timeout"), say("checklist.col.visibility_timeout"),
+               say("checklist.col.six_times"), say("checklist.col.advice")], title=say("checklist.visibility_title"))
     for fn, vis in cases:
-        t.rows.append([fn, vis, "yes" if visibility_timeout_ok(fn, vis) else "no", visibility_advice(fn, vis)])
+        ok = say("checklist.yes" if visibility_timeout_ok(fn, vis) else "checklist.no")
+        t.rows.append([fn, vis, ok, visibility_advice(fn, vis)])
     return t
 
 

@@ -60,7 +60,7 @@ def _check_wait_for(answer: Any) -> str:
         first = wrong[0]
         key = "ex.06.wait_for.must_wait" if first in WAITS_FOR else "ex.06.wait_for.need_not_wait"
         raise Wrong(key, n=len(wrong), step=first, why=say(f"ex.06.wait_for.why.{first}"))
-    return say("ex.06.wait_for.ok", steps=" and ".join(s for s in NEW_STEPS if s in WAITS_FOR))
+    return say("ex.06.wait_for.ok", steps=say("ex.06.wait_for.and").join(s for s in NEW_STEPS if s in WAITS_FOR))
 
 
 # --- 06.find_bug ------------------------------------------------------------------------------------

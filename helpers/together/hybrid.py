@@ -101,7 +101,7 @@ class Decisions:
                                                     "why")], title=say("hybrid.decisions_title"))
         for d in self.rows:
             t.rows.append([d.step, d.service, d.median_ms, d.p95_ms, f"{d.failure_rate:.1%}",
-                           say("hybrid.yes" if d.needs_answer else "hybrid.no"), d.mode, d.why])
+                           say("hybrid.yes" if d.needs_answer else "hybrid.no"), say(f"hybrid.design.{d.mode}"), d.why])
         return t
 
     def _repr_html_(self) -> str:
@@ -176,7 +176,8 @@ def prediction_table(predictions: Sequence[Prediction]) -> Table:
     t = Table([say("hybrid.col.design"), say("hybrid.col.waits_for"), say("hybrid.col.wait", speed=speed()),
                say("hybrid.col.errors"), say("hybrid.col.knows")], title=say("hybrid.predictions_title"))
     for p in predictions:
-        t.rows.append([p.design, " → ".join(p.waits_for), p.median_ms, f"{p.errors_per_10k:.0f}", p.knows])
+        t.rows.append([say(f"hybrid.design.{p.design}"), " → ".join(p.waits_for), p.median_ms,
+                       f"{p.errors_per_10k:.0f}", p.knows])
     return t
 
 

@@ -234,7 +234,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "ex.06.status_codes.solution": (
             "2xx says it worked: 202 accepted for later, 201 created and done. 4xx says the client must change its "
             "request: 400 bad body, 404 unknown order, 405 wrong method. Try one with "
-            "curl -s -o /dev/null -w '%{{http_code}}' -X DELETE http://127.0.0.1:PORT/async/orders"
+            "curl -s -o /dev/null -w '%{http_code}' -X DELETE http://127.0.0.1:PORT/async/orders"
         ),
         "ex.06.status_codes.not_dict": "give a dict of situation → status code, e.g. {{'accepted': 202, …}}; you gave a {kind}.",
         "ex.06.status_codes.missing": "your dict has no status code for: {missing}.",
@@ -290,6 +290,9 @@ MESSAGES: dict[str, dict[str, str]] = {
         "hybrid.col.needs": "caller needs it?",
         "hybrid.col.mode": "mode",
         "hybrid.col.why": "why",
+        "hybrid.design.sync": "sync",
+        "hybrid.design.hybrid": "hybrid",
+        "hybrid.design.async": "async",
         "hybrid.yes": "yes",
         "hybrid.no": "no",
         "hybrid.predictions_title": "Three designs, predicted from the profile",
@@ -308,5 +311,15 @@ MESSAGES: dict[str, dict[str, str]] = {
         "api.ended_at": "{status} at {step}",
         "api.case.up": "every service up",
         "api.case.down": "the {service} service is down",
+        "api.curl.sync_seconds": "sync: seconds until the answer",
+        "api.curl.async_seconds": "async: seconds until the answer",
+        "api.curl.hybrid_seconds": "hybrid: seconds until the answer",
+        "api.curl.async_answer": "async: the answer itself (202, Location)",
+        "api.curl.status": "status of an order (paste an order id)",
+        "api.curl.five_in_a_row": "five in a row, like the webinar",
+        "checklist.col.six_times": "≥ 6×?",
+        "checklist.yes": "yes",
+        "checklist.no": "no",
+        "ex.06.wait_for.and": " and ",
     },
 }

@@ -26,9 +26,9 @@ from . import catalogs as cat
 REQUIRED_HELPERS: dict[str, tuple[str, ...]] = {
     "ja": (
         "helpers/core/messages.py",
+        "helpers/failure/messages.py",
         "helpers/fanout/messages.py",
         "helpers/queues/messages.py",
-        "helpers/real_aws/messages.py",
         "helpers/setup/messages.py",
         "helpers/shop/messages.py",
         "helpers/sync/messages.py",
