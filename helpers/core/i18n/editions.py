@@ -29,9 +29,11 @@ REQUIRED_HELPERS: dict[str, tuple[str, ...]] = {
         "helpers/failure/messages.py",
         "helpers/fanout/messages.py",
         "helpers/queues/messages.py",
+        "helpers/real_aws/messages.py",
         "helpers/setup/messages.py",
         "helpers/shop/messages.py",
         "helpers/sync/messages.py",
+        "helpers/together/messages.py",
     ),
 }
 
