@@ -164,7 +164,7 @@ MESSAGES: dict[str, dict[str, str]] = {
             "calls it."
         ),
         "ex.07.worker_role.ok": (
-            "Receive, delete and read the queue's settings: that is what the managed role "
+            "Receive, delete and read the queue's settings: that is what the AWS managed policy "
             "AWSLambdaSQSQueueExecutionRole grants, here for one queue only."
         ),
         "ex.07.million.hint": (
