@@ -46,6 +46,27 @@ def moto_mode() -> bool:
 if moto_mode():
     os.environ.update(LEAK_TRAP)
 
+#: The property each real-browser test records: ``[notebook, seconds, outcome and phases]``.
+BROWSER_TIMING = "jupyterlab_timing"
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """What each notebook took in JupyterLab, read from the reports (so also when xdist workers ran them)."""
+    rows = [
+        value
+        for reports in terminalreporter.stats.values()
+        for report in reports
+        if getattr(report, "when", None) == "call"
+        for key, value in getattr(report, "user_properties", ())
+        if key == BROWSER_TIMING
+    ]
+    if not rows:
+        return
+    terminalreporter.section("notebooks in JupyterLab (headless Chromium)")
+    for name, seconds, outcome in rows:
+        terminalreporter.write_line(f"{name:<40} {seconds:6.1f} s  {outcome}")
+    terminalreporter.write_line(f"total {sum(seconds for _, seconds, _ in rows):.0f} s; screenshots: artifacts/screenshots/")
+
 
 @pytest.fixture(scope="session")
 def backend() -> backend_mod.BackendInfo:

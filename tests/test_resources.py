@@ -114,3 +114,19 @@ def test_teardown_removes_everything_of_one_prefix_only_and_twice_is_a_no_op(as_
 def test_a_bad_prefix_is_one_sentence(backend):
     with pytest.raises(WorkshopError, match="WORKSHOP_PREFIX"):
         resources.set_prefix("Bad Prefix!")
+
+
+def test_the_teardown_report_names_kinds_in_the_learners_language_and_lines_up():
+    from helpers.core import i18n
+    from helpers.core.display import columns
+
+    report = resources.TeardownReport(deleted=[resources.Found("sqs queue", "afs-x-orders", "u1"),
+                                               resources.Found("dynamodb table", "afs-x-payments", "u2")])
+    assert report.lines()[0].startswith("deleted sqs queue ")
+    i18n.use_language("ja")
+    try:
+        lines = report.lines()
+    finally:
+        i18n.reset_language()
+    assert "SQS キュー" in lines[0] and "DynamoDB テーブル" in lines[1] and "deleted" not in lines[0]
+    assert len({columns(line[: line.index("afs-")]) for line in lines}) == 1  # names start in one column

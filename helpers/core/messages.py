@@ -101,6 +101,16 @@ CORE: dict[str, dict[str, str]] = {
             "or unset WORKSHOP_LANG for English."
         ),
         "teardown_failed": "Could not delete {kind} {name}: {error}",
+        "teardown_deleted": "deleted {kind} {name}",
+        "resource.sqs_queue": "sqs queue",
+        "resource.sns_topic": "sns topic",
+        "resource.sns_subscription": "sns subscription",
+        "resource.dynamodb_table": "dynamodb table",
+        "resource.lambda_function": "lambda function",
+        "resource.lambda_event_source": "lambda event source",
+        "resource.api_gateway_rest_api": "api gateway rest api",
+        "resource.iam_role": "iam role",
+        "resource.log_group": "log group",
         "check_ok": "✅ Correct: {detail}",
         "check_wrong": "❌ Not yet: {detail}",
         "check_error": (

@@ -21,7 +21,8 @@ from .backend import check_prefix, client, prefix
 from .backend import (
     set_prefix as set_prefix,  # re-exported: resources.set_prefix(...) is how tests and bench spell it
 )
-from .messages import say
+from .display import pad
+from .messages import catalog, say
 
 PROJECT_TAG = "async-first-steps"
 def name(short: str) -> str:
@@ -248,9 +249,15 @@ class TeardownReport:
         return not self.failed
 
     def lines(self) -> list[str]:
-        out = [f"deleted {f.kind:<20} {f.name}" for f in self.deleted]
-        out += [say("teardown_failed", kind=f.kind, name=f.name, error=err) for f, err in self.failed]
+        out = [say("teardown_deleted", kind=pad(kind_label(f.kind), 20), name=f.name) for f in self.deleted]
+        out += [say("teardown_failed", kind=kind_label(f.kind), name=f.name, error=err) for f, err in self.failed]
         return out
+
+
+def kind_label(kind: str) -> str:
+    """The name of a resource kind (``"sqs queue"``, as :class:`Found` has it) in the learner's language."""
+    key = "resource." + kind.replace(" ", "_")
+    return say(key) if key in catalog()["en"] else kind
 
 
 def find_resources(of_prefix: str | None = None) -> list[Found]:

@@ -31,6 +31,7 @@ from ..core.resources import (
     TeardownReport,
     ensure_queue,
     find_resources,
+    kind_label,
     name,
     prefix,
     purge,
@@ -46,16 +47,17 @@ from .cost import CostEstimate, estimate, lambda_usage
 # --- before the run ----------------------------------------------------------------------------
 
 #: The message key of each kind of resource the preflight lists (its name in the learner's language).
+#: Kinds that are also found and deleted use the plumbing's names (``resource.*``); two are the plan's own.
 KIND_KEYS = {
-    "sqs queue": "real.kind_sqs_queue",
-    "sns topic": "real.kind_sns_topic",
-    "sns subscription": "real.kind_sns_subscription",
+    "sqs queue": "resource.sqs_queue",
+    "sns topic": "resource.sns_topic",
+    "sns subscription": "resource.sns_subscription",
     "dynamodb table (on-demand)": "real.kind_dynamodb_table",
-    "lambda function": "real.kind_lambda_function",
+    "lambda function": "resource.lambda_function",
     "event source mapping": "real.kind_event_source_mapping",
-    "api gateway rest api": "real.kind_rest_api",
-    "iam role": "real.kind_iam_role",
-    "log group": "real.kind_log_group",
+    "api gateway rest api": "resource.api_gateway_rest_api",
+    "iam role": "resource.iam_role",
+    "log group": "resource.log_group",
 }
 
 
@@ -361,7 +363,7 @@ class CleanupResult:
             return [say("cleanup.nothing", prefix=self.prefix, account=self.info.account, region=self.info.region)]
         out = self.report.lines()
         out.append(say("cleanup.remaining", prefix=self.prefix, n=len(self.remaining)))
-        out += [say("cleanup.still_listed", kind=f"{f.kind:<20}", name=f.name) for f in self.remaining]
+        out += [say("cleanup.still_listed", kind=pad(kind_label(f.kind), 20), name=f.name) for f in self.remaining]
         failed = {f.name for f, _ in self.report.failed}
         lagging = [f.name for f in self.remaining if f.name not in failed]
         if lagging:  # deleted without an error, yet still listed: AWS catching up

@@ -121,15 +121,6 @@ def browser_run() -> BrowserRun:
     return _RUN
 
 
-def pytest_terminal_summary(terminalreporter: Any) -> None:
-    if not _RUN.timings:
-        return
-    terminalreporter.section("notebooks in JupyterLab (headless Chromium)")
-    for name, seconds, outcome in _RUN.timings:
-        terminalreporter.write_line(f"{name:<40} {seconds:6.1f} s  {outcome}")
-    terminalreporter.write_line(f"screenshots: {_RUN.screenshots_dir}")
-
-
 # --------------------------------------------------------------------------- Chromium
 
 

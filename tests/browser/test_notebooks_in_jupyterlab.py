@@ -21,6 +21,8 @@ from typing import Any
 import nbformat
 import pytest
 
+from tests.conftest import BROWSER_TIMING
+
 pytestmark = pytest.mark.browser
 
 VIEWPORT = {"width": 1280, "height": 900}
@@ -349,7 +351,8 @@ def _interact(page: Any, name: str, nb: Any) -> str | None:
 
 
 def test_notebook_runs_in_jupyterlab(
-    notebook: Path, chromium_executable: str, jupyterlab: Any, browser_context: Any, browser_run: Any
+    notebook: Path, chromium_executable: str, jupyterlab: Any, browser_context: Any, browser_run: Any,
+    record_property: Any,
 ) -> None:
     """Run All in JupyterLab: every cell runs, no traceback, figures and widgets drawn, widgets respond."""
     # The Japanese edition lives in notebooks/ja/: its name is "ja/99_cleanup.ipynb".
@@ -415,3 +418,5 @@ def test_notebook_runs_in_jupyterlab(
         phase("screenshot+close")
         detail = " · ".join(f"{k} {v:.1f}" for k, v in phases.items())
         browser_run.timings.append((name, time.monotonic() - started, f"{outcome}  ({detail} s)"))
+        # The table at the end of the run (tests/conftest.py) reads it from the report, also from xdist workers.
+        record_property(BROWSER_TIMING, [name, time.monotonic() - started, f"{outcome}  ({detail} s)"])
