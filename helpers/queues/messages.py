@@ -90,7 +90,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "ex.03.visibility.not_whole": "SQS takes whole seconds for the visibility timeout; got {got!r}.",
         "ex.03.visibility.too_short": (
             "{got} s is not longer than the function's {timeout} s timeout: a message still being worked on "
-            "would become visible again and be processed twice (section 4b showed exactly that)."
+            "would become visible again and be processed twice (the optional slow-worker part of section 4 showed exactly that)."
         ),
         "ex.03.visibility.not_6x": (
             "{got} s is longer than one call, but AWS recommends at least six times the function timeout "
