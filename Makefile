@@ -40,8 +40,12 @@ lab: install
 	$(BIN)/jupyter lab notebooks/ $(if $(filter 0,$(shell id -u)),--allow-root,)
 
 # Every test: unit tests of helpers, every notebook under nbval, and the real-browser run.
+# XDIST: two processes, each taking one file at a time (a notebook keeps its kernel, the browser run
+# its JupyterLab), in collection order, so the longest file (tests/browser) starts first. Most of a
+# notebook's time is the shop's simulated waits: two fit on two cores. `make test XDIST=`: one process.
+XDIST ?= -n 2 --dist loadfile --no-loadscope-reorder
 test: install
-	$(BIN)/python -m pytest tests notebooks $(NBVAL) $(PYTEST)
+	$(BIN)/python -m pytest tests notebooks $(NBVAL) $(XDIST) $(PYTEST)
 
 # Unit tests only (no notebooks, no browser): quick feedback while editing helpers.
 test-fast: install
