@@ -55,11 +55,10 @@ class PriceTable:
     items: dict[str, Price]
     free_services: dict[str, str]
     dynamodb_units: dict[str, tuple[str, float]]
-    title: str = ""
 
     def describe(self) -> str:
         """One sentence: what the table prices, for which region, and the date it was checked."""
-        return say("cost.prices_date", title=self.title, as_of=self.as_of, region=self.region)
+        return say("cost.prices_date", as_of=self.as_of, region=self.region)
 
 
 def load_prices(path: str | Path | None = None) -> PriceTable:
@@ -77,7 +76,6 @@ def load_prices(path: str | Path | None = None) -> PriceTable:
         }
         return PriceTable(
             raw["region"], raw["currency"], raw["as_of"], raw.get("note", ""), items, raw.get("free_services", {}), units,
-            raw.get("title", ""),
         )
     except (OSError, ValueError, KeyError, TypeError, IndexError) as exc:
         raise WorkshopError("cost.bad_prices", path=str(file), error=f"{type(exc).__name__}: {exc}") from exc

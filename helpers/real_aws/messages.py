@@ -22,7 +22,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "cost.other_region": (
             "Your region is {region}; the table is priced for {priced}. Prices differ a little between regions."
         ),
-        "cost.prices_date": "Price table: {title}. Checked against the AWS pricing pages on {as_of} ({region}).",
+        "cost.prices_date": "Price table: on-demand list prices of the workshop's AWS calls in {region}, checked against the AWS pricing pages on {as_of}.",
         "cost.idle_storage": (
             "Not in this estimate: DynamoDB bills storage by the month (about ${usd:.3f} per GB-month here, "
             "the first 25 GB free), even for an idle on-demand table that no request reaches."
