@@ -22,13 +22,15 @@ CREATE = textwrap.dedent(
     import sys
     from helpers import use_backend
     from helpers.core import resources
+    from helpers.core.backend import client
+    from helpers.fanout.lesson import subscribe_queue
     from helpers.real_aws import lambda_deploy, lesson
     use_backend(quiet=True)
     resources.set_prefix(sys.argv[1])
     dlq = resources.ensure_queue("orders-dlq")
     url = resources.ensure_queue("orders", visibility_timeout=60, dlq_arn=resources.queue_arn(dlq))
     topic = resources.ensure_topic("order-events")
-    resources.subscribe_queue(topic, resources.ensure_queue("shipping"))
+    subscribe_queue(client("sns"), client("sqs"), topic, resources.ensure_queue("shipping"))
     resources.ensure_table("orders")
     if sys.argv[2] == "lambda":  # 07's deploy: a function with its role, logs and trigger, behind a REST API
         logs = lambda_deploy.ensure_log_group(resources.name("worker"))

@@ -139,13 +139,15 @@ def test_calls_recorded_at_runtime_are_allowed(own_prefix):
     from collections import Counter
 
     from helpers.core import resources
+    from helpers.core.backend import client
+    from helpers.fanout.lesson import subscribe_queue
     from helpers.real_aws import account as real_aws
     from helpers.real_aws import lambda_deploy, lesson
 
     before = Counter(API_CALLS)
     dlq = resources.ensure_queue("iam-dlq")
     url = resources.ensure_queue("iam-check", visibility_timeout=60, dlq_arn=resources.queue_arn(dlq))
-    resources.subscribe_queue(resources.ensure_topic("iam-topic"), dlq, filter_policy={"kind": ["a"]})
+    subscribe_queue(client("sns"), client("sqs"), resources.ensure_topic("iam-topic"), dlq, filter_policy={"kind": ["a"]})
     resources.ensure_table("iam-table")
     resources.queue_depth(url)
     resources.purge(url)

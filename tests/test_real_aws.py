@@ -9,6 +9,7 @@ import pytest
 
 from helpers.core import resources
 from helpers.core.backend import BackendInfo, client
+from helpers.fanout.lesson import subscribe_queue
 from helpers.real_aws import account as real_aws
 from helpers.real_aws.cost import estimate
 
@@ -66,7 +67,7 @@ def test_wait_for_delivery_probes_until_every_queue_got_one_and_leaves_them_empt
     topic = resources.ensure_topic("probe")
     urls = [resources.ensure_queue(f"probe-{i}") for i in range(2)]
     for url in urls:
-        resources.subscribe_queue(topic, url, filter_policy={"shipping_speed": ["express"]})
+        subscribe_queue(client("sns"), client("sqs"), topic, url, filter_policy={"shipping_speed": ["express"]})
     assert real_aws.wait_for_delivery(topic, urls, {"shipping_speed": "express"}, timeout_s=30) < 30
     assert all(resources.queue_depth(u)["visible"] == 0 for u in urls)
 

@@ -9,6 +9,7 @@ import pytest
 from helpers.core import resources
 from helpers.core.backend import client
 from helpers.core.messages import WorkshopError
+from helpers.fanout.lesson import subscribe_queue
 
 
 @pytest.fixture
@@ -58,24 +59,6 @@ def test_fifo_queue_and_topic_names(backend):
     assert resources.ensure_topic("ordered", fifo=True).endswith("-ordered.fifo")
 
 
-def test_subscription_is_idempotent_and_sets_the_queue_policy(backend):
-    topic = resources.ensure_topic("events")
-    queue = resources.ensure_queue("events-sub")
-    first = resources.subscribe_queue(topic, queue, filter_policy={"kind": ["express"]})
-    second = resources.subscribe_queue(topic, queue, raw=True)
-    assert first == second
-    subs = client("sns").list_subscriptions_by_topic(TopicArn=topic)["Subscriptions"]
-    assert len([s for s in subs if s["Endpoint"] == resources.queue_arn(queue)]) == 1
-    attrs = client("sns").get_subscription_attributes(SubscriptionArn=first)["Attributes"]
-    assert attrs["RawMessageDelivery"] == "true" and not attrs.get("FilterPolicy")
-    policy = json.loads(
-        client("sqs").get_queue_attributes(QueueUrl=queue, AttributeNames=["Policy"])["Attributes"]["Policy"]
-    )
-    statement = policy["Statement"][0]
-    assert statement["Principal"] == {"Service": "sns.amazonaws.com"}
-    assert topic in statement["Condition"]["ArnEquals"]["aws:SourceArn"]
-
-
 def test_queue_depth_and_purge(backend):
     url = resources.ensure_queue("depth")
     resources.purge(url)
@@ -94,7 +77,7 @@ def test_teardown_removes_everything_of_one_prefix_only_and_twice_is_a_no_op(as_
     with as_prefix("mine") as mine:
         resources.ensure_queue("gone")
         topic = resources.ensure_topic("gone")
-        resources.subscribe_queue(topic, resources.ensure_queue("gone-sub"))
+        subscribe_queue(client("sns"), client("sqs"), topic, resources.ensure_queue("gone-sub"))
         resources.ensure_table("gone")
 
         report = resources.teardown()

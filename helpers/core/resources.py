@@ -136,67 +136,6 @@ def ensure_topic(short: str, *, fifo: bool = False) -> str:
     )["TopicArn"]
 
 
-def allow_topic_to_send(queue_url: str, topic_arns: list[str]) -> None:
-    """Give the queue the policy real AWS needs before SNS may deliver to it (moto does not check)."""
-    arn = queue_arn(queue_url)
-    policy = {
-        "Version": "2012-10-17",
-        "Statement": [
-            {
-                "Sid": "AllowWorkshopTopics",
-                "Effect": "Allow",
-                "Principal": {"Service": "sns.amazonaws.com"},
-                "Action": "sqs:SendMessage",
-                "Resource": arn,
-                "Condition": {"ArnEquals": {"aws:SourceArn": sorted(set(topic_arns))}},
-            }
-        ],
-    }
-    client("sqs").set_queue_attributes(QueueUrl=queue_url, Attributes={"Policy": json.dumps(policy)})
-
-
-def subscribe_queue(
-    topic_arn: str,
-    queue_url: str,
-    *,
-    filter_policy: dict[str, Any] | None = None,
-    filter_scope: str = "MessageAttributes",
-    raw: bool = False,
-) -> str:
-    """Subscribe a queue to a topic (idempotent: an existing subscription is updated) and return its ARN.
-
-    Also sets the queue policy that lets the topic send to the queue.
-    """
-    sns = client("sns")
-    q_arn = queue_arn(queue_url)
-    allow_topic_to_send(queue_url, [topic_arn, *_topics_feeding(q_arn, exclude=topic_arn)])
-    wanted = {"RawMessageDelivery": str(raw).lower()}
-    if filter_policy is not None:
-        wanted["FilterPolicy"] = json.dumps(filter_policy)
-        wanted["FilterPolicyScope"] = filter_scope
-    for sub in _paginate(sns, "list_subscriptions_by_topic", "Subscriptions", TopicArn=topic_arn):
-        if sub["Endpoint"] == q_arn and sub["Protocol"] == "sqs":
-            arn = sub["SubscriptionArn"]
-            for key, value in wanted.items():
-                sns.set_subscription_attributes(SubscriptionArn=arn, AttributeName=key, AttributeValue=value)
-            if filter_policy is None:
-                sns.set_subscription_attributes(SubscriptionArn=arn, AttributeName="FilterPolicy", AttributeValue="")
-            return arn
-    return sns.subscribe(
-        TopicArn=topic_arn, Protocol="sqs", Endpoint=q_arn, Attributes=wanted, ReturnSubscriptionArn=True
-    )["SubscriptionArn"]
-
-
-def _topics_feeding(q_arn: str, *, exclude: str) -> list[str]:
-    """Topics of this prefix that already deliver to the queue (so a new policy keeps them)."""
-    sns = client("sns")
-    found = []
-    for sub in _paginate(sns, "list_subscriptions", "Subscriptions"):
-        if sub["Endpoint"] == q_arn and sub["TopicArn"] != exclude:
-            found.append(sub["TopicArn"])
-    return found
-
-
 # --- DynamoDB -----------------------------------------------------------------------------
 
 
