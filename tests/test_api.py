@@ -416,3 +416,17 @@ def test_the_handler_gets_a_lambda_like_context(hshop):
         assert request("GET", f"{server.url}/orders/ord%201?verbose=1").status == 204
     assert seen["method"] == "GET" and seen["path"] == "/orders/ord 1" and seen["query"] == {"verbose": "1"}
     assert 0 < seen["remaining"] <= 30_000 and seen["name"] == "order-api"
+
+
+def test_a_japanese_answer_is_readable_utf8_not_escaped(hshop):
+    from helpers.core import i18n
+
+    i18n.use_language("ja")
+    try:
+        answer = lesson.lambda_handler(proxy_event("POST", "/async/orders", body="not json"), None)
+    finally:
+        i18n.reset_language()
+    assert answer["statusCode"] == 400
+    error = json.loads(answer["body"])["error"]
+    assert any("\u3040" <= ch <= "\u30ff" for ch in error)  # kana: the sentence is Japanese
+    assert error[:10] in answer["body"] and "\\u" not in answer["body"]  # as written, so curl shows it as is

@@ -30,7 +30,8 @@ from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response
 
 from helpers.core.messages import say
 
-app = APIGatewayRestResolver()
+# ensure_ascii=False: a Japanese sentence stays readable in curl (JSON is UTF-8)
+app = APIGatewayRestResolver(serializer=lambda body: json.dumps(body, ensure_ascii=False))
 
 
 class BadRequest(Exception):
